@@ -1,0 +1,123 @@
+package dev.wasmj.it.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.support.BusyboxBundle;
+import dev.wasmj.it.support.Cli;
+import dev.wasmj.it.support.HostSnapshot;
+import dev.wasmj.it.support.RootOnly;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets an error naming the problem, and leaves no state, cgroup, mount or process. */
+class BadInputTest {
+    static final String CGROUP_PREFIX = "/wasmj-it-bad";
+
+    @TempDir
+    Path tmp;
+
+    Cli cli;
+    HostSnapshot before;
+
+    @BeforeEach
+    void setUp() {
+        RootOnly.check();
+        cli = new Cli(tmp.resolve("state"));
+        before = HostSnapshot.take(CGROUP_PREFIX);
+    }
+
+    private void assertFailsCleanly(Cli.Result r, String expectedMessage) throws Exception {
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains(expectedMessage), "expected \"" + expectedMessage + "\" in:\n" + r);
+        HostSnapshot after = HostSnapshot.take(CGROUP_PREFIX);
+        assertEquals(before, after, "nothing left behind");
+        Path state = tmp.resolve("state");
+        if (Files.exists(state)) {
+            try (var s = Files.list(state)) {
+                assertEquals(0, s.count(), "no state directory left");
+            }
+        }
+    }
+
+    private BusyboxBundle bundle() {
+        BusyboxBundle b = BusyboxBundle.create(tmp, "true");
+        b.linux().put("cgroupsPath", CGROUP_PREFIX + "/c");
+        return b.write();
+    }
+
+    @Test
+    void missingConfig() throws Exception {
+        BusyboxBundle b = bundle();
+        Files.delete(b.dir().resolve("config.json"));
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "config.json");
+    }
+
+    @Test
+    void malformedConfig() throws Exception {
+        BusyboxBundle b = bundle();
+        Files.writeString(b.dir().resolve("config.json"), "{\"ociVersion\": \"1.2.0\",\n \"process\": {");
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "line 2");
+    }
+
+    @Test
+    void missingRootfs() throws Exception {
+        BusyboxBundle b = bundle();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b.config().get("root")).put("path", "no-such-rootfs");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "no-such-rootfs does not exist");
+    }
+
+    @Test
+    void unknownNamespaceType() throws Exception {
+        BusyboxBundle b = bundle();
+        b.linux().withArray("namespaces").addObject().put("type", "netwrk");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "linux.namespaces[6].type: unknown namespace \"netwrk\"");
+    }
+
+    @Test
+    void userNamespaceIsNotSupportedYet() throws Exception {
+        BusyboxBundle b = bundle();
+        b.linux().withArray("namespaces").addObject().put("type", "user");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "user namespaces are not supported yet");
+    }
+
+    @Test
+    void missingExecutable() throws Exception {
+        BusyboxBundle b = bundle();
+        b.args("/bin/no-such-program");
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "exec: \"/bin/no-such-program\": executable file not found");
+    }
+
+    @Test
+    void duplicateId() throws Exception {
+        BusyboxBundle b = BusyboxBundle.create(tmp, "sleep", "30");
+        Cli.Result first = cli.run("create", "--bundle", b.dir().toString(), "dup");
+        assertEquals(0, first.exitCode(), first.toString());
+        try {
+            Cli.Result second = cli.run("create", "--bundle", b.dir().toString(), "dup");
+            assertEquals(1, second.exitCode(), second.toString());
+            assertTrue(second.stderr().contains("container \"dup\" already exists"), second.toString());
+            assertTrue(cli.run("state", "dup").stdout().contains("created"), "the first one is untouched");
+        } finally {
+            assertEquals(0, cli.run("delete", "--force", "dup").exitCode());
+        }
+    }
+
+    @Test
+    void idWithSlash() throws Exception {
+        assertFailsCleanly(cli.run("create", "--bundle", bundle().dir().toString(), "a/b"), "invalid container id \"a/b\"");
+    }
+
+    @Test
+    void idDotDot() throws Exception {
+        assertFailsCleanly(cli.run("create", "--bundle", bundle().dir().toString(), ".."), "invalid container id \"..\"");
+    }
+}

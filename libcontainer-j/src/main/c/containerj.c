@@ -1,0 +1,688 @@
+/*
+ * libcontainerj: the few syscalls libcontainer-j needs, bound with plain JNI.
+ *
+ * Why our own JNI library and not jnr-ffi: in a fresh init JVM the binding's start-up is the critical
+ * path (jnr-posix ~200 ms at best, a tuned jnr-ffi ~100 ms, this library ~1 ms; see
+ * docs/design/native-binding.md). Every function is a thin wrapper that throws
+ * dev.wasmj.libcontainer.syscall.SyscallException(call, errno) on failure, except two that must run
+ * as one uninterrupted sequence: spawn() (clone a child into new namespaces and cgroups, then exec) and
+ * execWorkload() (drop privileges, close fds, exec).
+ */
+#define _GNU_SOURCE
+#include <jni.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pty.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define JNI_FN(name) EXPORT JNICALL Java_dev_wasmj_libcontainer_syscall_Native_##name
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+/* ---------- errors and strings ---------- */
+
+static jboolean throw_errno(JNIEnv *env, const char *call, int err) {
+    jclass cls = (*env)->FindClass(env, "dev/wasmj/libcontainer/syscall/SyscallException");
+    if (cls == NULL) return JNI_FALSE; /* NoClassDefFoundError is pending */
+    jmethodID ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
+    if (ctor == NULL) return JNI_FALSE;
+    jstring jcall = (*env)->NewStringUTF(env, call);
+    jstring jmsg = (*env)->NewStringUTF(env, strerror(err));
+    jobject ex = (*env)->NewObject(env, cls, ctor, jcall, (jint)err, jmsg);
+    if (ex != NULL) (*env)->Throw(env, (jthrowable)ex);
+    return JNI_FALSE;
+}
+
+/* A C string copy of a Java string (NULL stays NULL); free with free(). Modified UTF-8 is fine for
+ * paths without NUL, which is what the Java side passes. */
+static char *dup_string(JNIEnv *env, jstring s) {
+    if (s == NULL) return NULL;
+    const char *utf = (*env)->GetStringUTFChars(env, s, NULL);
+    if (utf == NULL) return NULL;
+    char *copy = strdup(utf);
+    (*env)->ReleaseStringUTFChars(env, s, utf);
+    return copy;
+}
+
+/* A NULL-terminated copy of a String[]; free with free_string_array(). */
+static char **dup_string_array(JNIEnv *env, jobjectArray arr) {
+    if (arr == NULL) return NULL;
+    jsize n = (*env)->GetArrayLength(env, arr);
+    char **out = calloc((size_t)n + 1, sizeof(char *));
+    if (out == NULL) return NULL;
+    for (jsize i = 0; i < n; i++) {
+        jstring s = (jstring)(*env)->GetObjectArrayElement(env, arr, i);
+        out[i] = dup_string(env, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return out;
+}
+
+static void free_string_array(char **arr) {
+    if (arr == NULL) return;
+    for (char **p = arr; *p != NULL; p++) free(*p);
+    free(arr);
+}
+
+/* An int[] copied into a malloc'd buffer; *len receives its length. */
+static int *dup_int_array(JNIEnv *env, jintArray arr, int *len) {
+    *len = 0;
+    if (arr == NULL) return NULL;
+    *len = (*env)->GetArrayLength(env, arr);
+    int *out = malloc(sizeof(int) * ((size_t)*len + 1));
+    if (out != NULL) (*env)->GetIntArrayRegion(env, arr, 0, *len, out);
+    return out;
+}
+
+/* ---------- fd remapping, shared by spawn() and execWorkload() ---------- */
+
+/* Moves fds so that for each pair (target, source) in map, target refers to what source did, even when
+ * sources and targets overlap: every source is first duplicated above all targets. Only async-signal-
+ * safe calls: this runs in a vfork-style child. Returns 0 or an errno. */
+static int remap_fds(const int *map, int pairs) {
+    int highest = 2;
+    for (int i = 0; i < pairs; i++) {
+        if (map[2 * i] > highest) highest = map[2 * i];
+        if (map[2 * i + 1] > highest) highest = map[2 * i + 1];
+    }
+    int tmp[64];
+    if (pairs > 64) return E2BIG;
+    for (int i = 0; i < pairs; i++) {
+        tmp[i] = fcntl(map[2 * i + 1], F_DUPFD_CLOEXEC, highest + 1);
+        if (tmp[i] < 0) return errno;
+    }
+    for (int i = 0; i < pairs; i++) {
+        if (dup2(tmp[i], map[2 * i]) < 0) return errno; /* dup2 clears FD_CLOEXEC on the target */
+    }
+    return 0;
+}
+
+/* ---------- spawn: clone into namespaces and cgroups, then execve ---------- */
+
+struct spawn_args {
+    const char *path;
+    char **argv;
+    char **envp;
+    const int *fd_map;
+    int fd_pairs;
+    int close_from;
+    const int *setns_fds; /* pairs (fd, nstype) */
+    int setns_pairs;
+    const int *cgroup_procs_fds;
+    int cgroup_fds;
+    int unshare_cgroupns;
+    int new_session;
+    sigset_t child_mask;
+    volatile int err;      /* written by the child: memory is shared (CLONE_VM) */
+    volatile int err_step; /* which step failed, for the message */
+};
+
+enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_EXEC };
+static const char *const spawn_steps[] = {
+    "spawn", "spawn: reset signals", "spawn: setsid", "spawn: join cgroup",
+    "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: execve"};
+
+/* Runs in the child, which shares the parent's memory and is suspended-on by the parent (CLONE_VFORK).
+ * It may only make syscalls: no malloc, no locks, no JVM. */
+static int spawn_child(void *p) {
+    struct spawn_args *a = p;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    /* The JVM's handlers must never run here; SIG_IGN dispositions would survive execve. */
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
+    }
+    int step = STEP_SETSID;
+    if (a->new_session && setsid() < 0) goto fail;
+    step = STEP_CGROUP;
+    for (int i = 0; i < a->cgroup_fds; i++) {
+        /* "0" moves the writer: the init is placed before it runs a single instruction of the JVM. */
+        if (write(a->cgroup_procs_fds[i], "0", 1) != 1) goto fail;
+    }
+    step = STEP_SETNS;
+    for (int i = 0; i < a->setns_pairs; i++) {
+        if (setns(a->setns_fds[2 * i], a->setns_fds[2 * i + 1]) < 0) goto fail;
+    }
+    step = STEP_CGROUPNS;
+    /* After the cgroup move, so that the namespace's root is the container's own cgroup. */
+    if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) goto fail;
+    step = STEP_FDS;
+    int rc = remap_fds(a->fd_map, a->fd_pairs);
+    if (rc != 0) { errno = rc; goto fail; }
+    if (syscall(SYS_close_range, a->close_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
+    step = STEP_EXEC;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &a->child_mask, NULL, _NSIG / 8);
+    execve(a->path, a->argv, a->envp);
+fail:
+    a->err = errno;
+    a->err_step = step;
+    _exit(127);
+}
+
+JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv, jobjectArray jenvp,
+                             jintArray jfdMap, jint closeFrom, jint cloneFlags, jintArray jsetns,
+                             jintArray jcgroupFds, jint pidNsFd, jboolean unshareCgroupns,
+                             jboolean newSession) {
+    (void)cls;
+    struct spawn_args a;
+    memset(&a, 0, sizeof a);
+    int map_len = 0, setns_len = 0, cg_len = 0;
+    a.path = dup_string(env, jpath);
+    a.argv = dup_string_array(env, jargv);
+    a.envp = dup_string_array(env, jenvp);
+    int *fd_map = dup_int_array(env, jfdMap, &map_len);
+    int *setns_fds = dup_int_array(env, jsetns, &setns_len);
+    int *cg_fds = dup_int_array(env, jcgroupFds, &cg_len);
+    a.fd_map = fd_map;
+    a.fd_pairs = map_len / 2;
+    a.close_from = closeFrom;
+    a.setns_fds = setns_fds;
+    a.setns_pairs = setns_len / 2;
+    a.cgroup_procs_fds = cg_fds;
+    a.cgroup_fds = cg_len;
+    a.unshare_cgroupns = unshareCgroupns;
+    a.new_session = newSession;
+    sigemptyset(&a.child_mask);
+
+    jint result = -1;
+    const size_t stack_size = 256 * 1024;
+    char *stack = NULL;
+    int self_pidns = -1;
+    if (a.path == NULL || a.argv == NULL || a.envp == NULL) {
+        if (!(*env)->ExceptionCheck(env)) throw_errno(env, "spawn", ENOMEM);
+        goto out;
+    }
+    stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stack == MAP_FAILED) { stack = NULL; throw_errno(env, "spawn: mmap", errno); goto out; }
+
+    /* Joining an existing pid namespace only affects children: switch this thread's
+     * pid_for_children for the clone, then switch back. */
+    if (pidNsFd >= 0) {
+        self_pidns = open("/proc/thread-self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (self_pidns < 0) { throw_errno(env, "spawn: open own pid namespace", errno); goto out; }
+        if (setns(pidNsFd, CLONE_NEWPID) < 0) { throw_errno(env, "spawn: setns(pid)", errno); goto out; }
+    }
+    /* Block every signal around clone so no JVM handler runs in the child before it resets them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int flags = (cloneFlags & ~CLONE_NEWCGROUP) | CLONE_VM | CLONE_VFORK | SIGCHLD;
+    pid_t pid = clone(spawn_child, stack + stack_size, flags, &a);
+    int clone_err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (self_pidns >= 0 && setns(self_pidns, CLONE_NEWPID) < 0) {
+        /* Leaving the thread in the container's pid namespace would misplace every later child. */
+        abort();
+    }
+    if (pid < 0) { throw_errno(env, "spawn: clone", clone_err); goto out; }
+    if (a.err != 0) {
+        /* The child has exited (CLONE_VFORK returned): reap it so no zombie is left. */
+        waitpid(pid, NULL, 0);
+        throw_errno(env, spawn_steps[a.err_step], a.err);
+        goto out;
+    }
+    result = pid;
+out:
+    if (self_pidns >= 0) close(self_pidns);
+    if (stack != NULL) munmap(stack, stack_size);
+    free((void *)a.path);
+    free_string_array(a.argv);
+    free_string_array(a.envp);
+    free(fd_map);
+    free(setns_fds);
+    free(cg_fds);
+    return result;
+}
+
+/* ---------- execWorkload: the init's last act ---------- */
+
+static int cap_last(void) {
+    int last = CAP_LAST_CAP;
+    int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[16] = {0};
+        if (read(fd, buf, sizeof buf - 1) > 0) last = atoi(buf);
+        close(fd);
+    }
+    return last;
+}
+
+/*
+ * caps: null (keep all) or 5 masks: bounding, effective, permitted, inheritable, ambient.
+ * All credential changes are raw syscalls on this thread only: execve keeps this thread's credentials
+ * and ends every other thread of the JVM, so nothing else needs to change.
+ */
+JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
+                                    jobjectArray jenvp, jintArray jfdMap, jint closeFrom, jint uid, jint gid,
+                                    jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs,
+                                    jbyteArray jseccomp) {
+    (void)cls;
+    char *path = dup_string(env, jpath);
+    char **argv = dup_string_array(env, jargv);
+    char **envp = dup_string_array(env, jenvp);
+    int map_len = 0, ngroups = 0;
+    int *fd_map = dup_int_array(env, jfdMap, &map_len);
+    int *groups = dup_int_array(env, jgroups, &ngroups);
+    jlong caps[5] = {0};
+    int have_caps = jcaps != NULL;
+    if (have_caps) (*env)->GetLongArrayRegion(env, jcaps, 0, 5, caps);
+    struct sock_filter *filter = NULL;
+    int filter_len = 0;
+    if (jseccomp != NULL) {
+        jsize n = (*env)->GetArrayLength(env, jseccomp);
+        filter = malloc((size_t)n + 1);
+        filter_len = n / (int)sizeof(struct sock_filter);
+        if (filter != NULL) (*env)->GetByteArrayRegion(env, jseccomp, 0, n, (jbyte *)filter);
+    }
+    const char *step = "execWorkload";
+    if (path == NULL || argv == NULL || envp == NULL) { errno = ENOMEM; goto fail; }
+
+    step = "execWorkload: set up fds";
+    int rc = remap_fds(fd_map, map_len / 2);
+    if (rc != 0) { errno = rc; goto fail; }
+
+    if (have_caps) {
+        step = "execWorkload: drop bounding capabilities";
+        int last = cap_last();
+        for (int c = 0; c <= last; c++) {
+            if (!(caps[0] & (1LL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) goto fail;
+        }
+        step = "execWorkload: PR_SET_KEEPCAPS";
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) goto fail;
+    }
+    step = "execWorkload: setgroups";
+    gid_t gids[256];
+    if (ngroups > 256) { errno = E2BIG; goto fail; }
+    for (int i = 0; i < ngroups; i++) gids[i] = (gid_t)groups[i];
+    if (syscall(SYS_setgroups, ngroups, gids) < 0) goto fail;
+    step = "execWorkload: setresgid";
+    if (syscall(SYS_setresgid, gid, gid, gid) < 0) goto fail;
+    step = "execWorkload: setresuid";
+    if (syscall(SYS_setresuid, uid, uid, uid) < 0) goto fail;
+    if (have_caps) {
+        step = "execWorkload: capset";
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct data[2];
+        for (int i = 0; i < 2; i++) {
+            data[i].effective = (uint32_t)((uint64_t)caps[1] >> (32 * i));
+            data[i].permitted = (uint32_t)((uint64_t)caps[2] >> (32 * i));
+            data[i].inheritable = (uint32_t)((uint64_t)caps[3] >> (32 * i));
+        }
+        if (syscall(SYS_capset, &hdr, data) < 0) goto fail;
+        step = "execWorkload: ambient capabilities";
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        int last = cap_last();
+        for (int c = 0; c <= last; c++) {
+            /* The kernel only lets a capability be ambient if it is permitted and inheritable; skip the
+             * others rather than fail, as runc does (its default spec lists ambient caps but no inheritable). */
+            long long bit = 1LL << c;
+            if (!(caps[4] & bit) || !(caps[2] & bit) || !(caps[3] & bit)) continue;
+            if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) goto fail;
+        }
+    }
+    if (noNewPrivs || filter != NULL) {
+        step = "execWorkload: PR_SET_NO_NEW_PRIVS";
+        /* seccomp without CAP_SYS_ADMIN needs it; the spec's noNewPrivileges asks for it anyway. */
+        if (noNewPrivs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) goto fail;
+    }
+    step = "execWorkload: close inherited fds";
+    if (syscall(SYS_close_range, closeFrom, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
+
+    /* From here on: no JNI call until execve. Signals: an empty mask, and no SIG_IGN inherited. */
+    sigset_t none;
+    sigemptyset(&none);
+    struct sigaction cur, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (syscall(SYS_rt_sigaction, sig, NULL, &cur, _NSIG / 8) == 0 && cur.sa_handler == SIG_IGN) {
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
+        }
+    }
+    if (filter != NULL) {
+        step = "execWorkload: seccomp";
+        struct sock_fprog prog = {(unsigned short)filter_len, filter};
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) goto fail;
+    }
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
+    step = "execve";
+    execve(path, argv, envp);
+fail:;
+    int err = errno;
+    free(path);
+    free_string_array(argv);
+    free_string_array(envp);
+    free(fd_map);
+    free(groups);
+    free(filter);
+    throw_errno(env, step, err);
+}
+
+/* ---------- thin wrappers ---------- */
+
+#define WITH_PATH(var, jvar, on_null)                   \
+    char *var = dup_string(env, jvar);                  \
+    if (jvar != NULL && var == NULL) { on_null; }
+
+JNIEXPORT jintArray JNI_FN(socketpair)(JNIEnv *env, jclass cls) {
+    (void)cls;
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        throw_errno(env, "socketpair", errno);
+        return NULL;
+    }
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) (*env)->SetIntArrayRegion(env, out, 0, 2, sv);
+    return out;
+}
+
+JNIEXPORT jintArray JNI_FN(pipe)(JNIEnv *env, jclass cls) {
+    (void)cls;
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        throw_errno(env, "pipe2", errno);
+        return NULL;
+    }
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) (*env)->SetIntArrayRegion(env, out, 0, 2, fds);
+    return out;
+}
+
+JNIEXPORT jint JNI_FN(read)(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len) {
+    (void)cls;
+    char tmp[8192];
+    if (len > (jint)sizeof tmp) len = sizeof tmp;
+    ssize_t n;
+    do { n = read(fd, tmp, (size_t)len); } while (n < 0 && errno == EINTR);
+    if (n < 0) { throw_errno(env, "read", errno); return -1; }
+    (*env)->SetByteArrayRegion(env, buf, off, (jsize)n, (jbyte *)tmp);
+    return (jint)n;
+}
+
+JNIEXPORT jint JNI_FN(write)(JNIEnv *env, jclass cls, jint fd, jbyteArray buf, jint off, jint len) {
+    (void)cls;
+    char tmp[8192];
+    if (len > (jint)sizeof tmp) len = sizeof tmp;
+    (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *)tmp);
+    ssize_t n;
+    do { n = write(fd, tmp, (size_t)len); } while (n < 0 && errno == EINTR);
+    if (n < 0) { throw_errno(env, "write", errno); return -1; }
+    return (jint)n;
+}
+
+JNIEXPORT void JNI_FN(close)(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    if (close(fd) < 0 && errno != EINTR) throw_errno(env, "close", errno);
+}
+
+JNIEXPORT jint JNI_FN(dup)(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    int r = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (r < 0) throw_errno(env, "dup", errno);
+    return r;
+}
+
+JNIEXPORT void JNI_FN(dup2)(JNIEnv *env, jclass cls, jint from, jint to) {
+    (void)cls;
+    if (dup2(from, to) < 0) throw_errno(env, "dup2", errno);
+}
+
+JNIEXPORT jint JNI_FN(open)(JNIEnv *env, jclass cls, jstring jpath, jint flags, jint mode) {
+    (void)cls;
+    WITH_PATH(path, jpath, return -1);
+    int fd = open(path, flags | O_CLOEXEC, mode);
+    int err = errno;
+    free(path);
+    if (fd < 0) throw_errno(env, "open", err);
+    return fd;
+}
+
+JNIEXPORT void JNI_FN(mkfifo)(JNIEnv *env, jclass cls, jstring jpath, jint mode) {
+    (void)cls;
+    WITH_PATH(path, jpath, return);
+    int r = mkfifo(path, (mode_t)mode);
+    int err = errno;
+    free(path);
+    if (r < 0) throw_errno(env, "mkfifo", err);
+}
+
+JNIEXPORT void JNI_FN(kill)(JNIEnv *env, jclass cls, jint pid, jint sig) {
+    (void)cls;
+    if (kill(pid, sig) < 0) throw_errno(env, "kill", errno);
+}
+
+JNIEXPORT jlong JNI_FN(waitpid)(JNIEnv *env, jclass cls, jint pid, jint options) {
+    (void)cls;
+    int status = 0;
+    pid_t r;
+    do { r = waitpid(pid, &status, options | __WALL); } while (r < 0 && errno == EINTR);
+    if (r < 0) { throw_errno(env, "waitpid", errno); return -1; }
+    return ((jlong)r << 32) | (uint32_t)status;
+}
+
+JNIEXPORT jint JNI_FN(pidfdOpen)(JNIEnv *env, jclass cls, jint pid) {
+    (void)cls;
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    if (fd < 0) { throw_errno(env, "pidfd_open", errno); return -1; }
+    fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+    return (jint)fd;
+}
+
+JNIEXPORT void JNI_FN(pidfdSendSignal)(JNIEnv *env, jclass cls, jint pidfd, jint sig) {
+    (void)cls;
+    if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) throw_errno(env, "pidfd_send_signal", errno);
+}
+
+JNIEXPORT void JNI_FN(mount)(JNIEnv *env, jclass cls, jstring jsrc, jstring jtarget, jstring jtype, jlong flags,
+                             jstring jdata) {
+    (void)cls;
+    char *src = dup_string(env, jsrc);
+    char *target = dup_string(env, jtarget);
+    char *type = dup_string(env, jtype);
+    char *data = dup_string(env, jdata);
+    int r = mount(src, target, type, (unsigned long)flags, data);
+    int err = errno;
+    free(src);
+    free(target);
+    free(type);
+    free(data);
+    if (r < 0) throw_errno(env, "mount", err);
+}
+
+JNIEXPORT void JNI_FN(umount2)(JNIEnv *env, jclass cls, jstring jtarget, jint flags) {
+    (void)cls;
+    WITH_PATH(target, jtarget, return);
+    int r = umount2(target, flags);
+    int err = errno;
+    free(target);
+    if (r < 0) throw_errno(env, "umount2", err);
+}
+
+JNIEXPORT void JNI_FN(pivotRoot)(JNIEnv *env, jclass cls, jstring jnew, jstring jold) {
+    (void)cls;
+    char *new_root = dup_string(env, jnew);
+    char *put_old = dup_string(env, jold);
+    long r = syscall(SYS_pivot_root, new_root, put_old);
+    int err = errno;
+    free(new_root);
+    free(put_old);
+    if (r < 0) throw_errno(env, "pivot_root", err);
+}
+
+JNIEXPORT void JNI_FN(chdir)(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    WITH_PATH(path, jpath, return);
+    int r = chdir(path);
+    int err = errno;
+    free(path);
+    if (r < 0) throw_errno(env, "chdir", err);
+}
+
+JNIEXPORT void JNI_FN(sethostname)(JNIEnv *env, jclass cls, jstring jname) {
+    (void)cls;
+    WITH_PATH(name, jname, return);
+    int r = sethostname(name, strlen(name));
+    int err = errno;
+    free(name);
+    if (r < 0) throw_errno(env, "sethostname", err);
+}
+
+JNIEXPORT void JNI_FN(setdomainname)(JNIEnv *env, jclass cls, jstring jname) {
+    (void)cls;
+    WITH_PATH(name, jname, return);
+    int r = setdomainname(name, strlen(name));
+    int err = errno;
+    free(name);
+    if (r < 0) throw_errno(env, "setdomainname", err);
+}
+
+JNIEXPORT void JNI_FN(mknod)(JNIEnv *env, jclass cls, jstring jpath, jint mode, jint major, jint minor) {
+    (void)cls;
+    WITH_PATH(path, jpath, return);
+    int r = mknod(path, (mode_t)mode, makedev((unsigned)major, (unsigned)minor));
+    int err = errno;
+    free(path);
+    if (r < 0) throw_errno(env, "mknod", err);
+}
+
+JNIEXPORT void JNI_FN(setns)(JNIEnv *env, jclass cls, jint fd, jint nstype) {
+    (void)cls;
+    if (setns(fd, nstype) < 0) throw_errno(env, "setns", errno);
+}
+
+JNIEXPORT void JNI_FN(unshare)(JNIEnv *env, jclass cls, jint flags) {
+    (void)cls;
+    if (unshare(flags) < 0) throw_errno(env, "unshare", errno);
+}
+
+JNIEXPORT jint JNI_FN(prctl)(JNIEnv *env, jclass cls, jint option, jlong a2, jlong a3, jlong a4, jlong a5) {
+    (void)cls;
+    int r = prctl(option, (unsigned long)a2, (unsigned long)a3, (unsigned long)a4, (unsigned long)a5);
+    if (r < 0) throw_errno(env, "prctl", errno);
+    return r;
+}
+
+JNIEXPORT void JNI_FN(setrlimit)(JNIEnv *env, jclass cls, jint resource, jlong soft, jlong hard) {
+    (void)cls;
+    struct rlimit lim = {(rlim_t)soft, (rlim_t)hard};
+    if (prlimit(0, resource, &lim, NULL) < 0) throw_errno(env, "setrlimit", errno);
+}
+
+JNIEXPORT jint JNI_FN(getpid)(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    return getpid();
+}
+
+JNIEXPORT jint JNI_FN(gettid)(JNIEnv *env, jclass cls) {
+    (void)env;
+    (void)cls;
+    return (jint)syscall(SYS_gettid);
+}
+
+JNIEXPORT void JNI_FN(umask)(JNIEnv *env, jclass cls, jint mask) {
+    (void)env;
+    (void)cls;
+    umask((mode_t)mask);
+}
+
+/* Sends one fd over a unix socket as SCM_RIGHTS (runc's --console-socket protocol), with a name. */
+JNIEXPORT void JNI_FN(sendFd)(JNIEnv *env, jclass cls, jint sock, jint fd, jstring jname) {
+    (void)cls;
+    WITH_PATH(name, jname, return);
+    char control[CMSG_SPACE(sizeof(int))];
+    memset(control, 0, sizeof control);
+    struct iovec iov = {name, strlen(name)};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    ssize_t r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    int err = errno;
+    free(name);
+    if (r < 0) throw_errno(env, "sendmsg", err);
+}
+
+/* Receives one fd sent with SCM_RIGHTS; returns it (close-on-exec). */
+JNIEXPORT jint JNI_FN(recvFd)(JNIEnv *env, jclass cls, jint sock) {
+    (void)cls;
+    char buf[4096];
+    char control[CMSG_SPACE(sizeof(int))];
+    struct iovec iov = {buf, sizeof buf};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t r;
+    do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
+    if (r < 0) { throw_errno(env, "recvmsg", errno); return -1; }
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    if (cmsg == NULL || cmsg->cmsg_type != SCM_RIGHTS) { throw_errno(env, "recvmsg: no fd", EBADMSG); return -1; }
+    int fd;
+    memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+    return fd;
+}
+
+/* Opens a new pty pair; returns {master, slave}, both close-on-exec. */
+JNIEXPORT jintArray JNI_FN(openpty)(JNIEnv *env, jclass cls) {
+    (void)cls;
+    int fds[2];
+    if (openpty(&fds[0], &fds[1], NULL, NULL, NULL) < 0) {
+        throw_errno(env, "openpty", errno);
+        return NULL;
+    }
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) (*env)->SetIntArrayRegion(env, out, 0, 2, fds);
+    return out;
+}
+
+/* Makes fd the controlling terminal of this (new) session. */
+JNIEXPORT void JNI_FN(setControllingTerminal)(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    if (ioctl(fd, TIOCSCTTY, 0) < 0) throw_errno(env, "ioctl(TIOCSCTTY)", errno);
+}

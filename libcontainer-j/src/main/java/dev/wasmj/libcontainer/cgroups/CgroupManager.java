@@ -1,0 +1,76 @@
+package dev.wasmj.libcontainer.cgroups;
+
+import dev.wasmj.oci.runtime.LinuxResources;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The cgroup(s) of one container, in every hierarchy of the host. Obtain one with
+ * {@link Cgroups#forContainer(String, String)}. Instances are cheap and stateless beyond the paths, so a
+ * later command (kill, delete, stats) can build a new one from the saved cgroupsPath.
+ */
+public interface CgroupManager {
+
+    /** The normalized cgroup path, the same in every hierarchy, e.g. {@code /libcontainer-j/abc}. */
+    String path();
+
+    /** The host layout this manager works with. */
+    CgroupSetup.Mode mode();
+
+    /** Creates the cgroup directories (and what they need to be usable). Existing ones are fine. */
+    void create() throws IOException;
+
+    /**
+     * Writes the limits of the spec's {@code linux.resources}. Null sections are left alone. A requested
+     * limit whose controller or file is missing is an error naming both.
+     */
+    void apply(LinuxResources resources) throws IOException;
+
+    /**
+     * The {@code cgroup.procs} file of this cgroup in every hierarchy. A process joins the cgroups by
+     * writing "0" (itself) or its pid to each of them; the spawner opens them before the child starts.
+     */
+    List<Path> placementFiles();
+
+    /** Moves a running process (and its threads) into the cgroups: writes its pid to every placement file. */
+    void addProcess(long pid) throws IOException;
+
+    /** All pids in the cgroup and its sub-cgroups, sorted. Empty if the cgroup does not exist. */
+    List<Long> pids() throws IOException;
+
+    /** Freezes every process of the cgroup; returns once they are all frozen. */
+    void freeze() throws IOException;
+
+    /** Lets the processes run again. */
+    void thaw() throws IOException;
+
+    FreezerState freezerState() throws IOException;
+
+    /** Whether {@link #kill()} can kill the whole cgroup at once (cgroup v2's cgroup.kill). */
+    boolean supportsKill();
+
+    /**
+     * SIGKILLs every process of the cgroup (and its sub-cgroups) in one go. Only when
+     * {@link #supportsKill()}; otherwise the caller signals the {@link #pids()} itself.
+     */
+    void kill() throws IOException;
+
+    /** Usage figures; sections of controllers the host lacks are null. */
+    CgroupStats stats() throws IOException;
+
+    /** How many processes the OOM killer killed in this cgroup (0 when unknown). */
+    long oomKillCount() throws IOException;
+
+    /**
+     * Removes the cgroup directories, sub-cgroups first (rmdir only), waiting briefly for exiting
+     * processes. Fine if they are already gone.
+     */
+    void destroy() throws IOException;
+
+    /** Whether the cgroup directory exists in any hierarchy. */
+    boolean exists();
+
+    /** For messages: the path and where it lives, e.g. {@code /x (cgroup v2 at /sys/fs/cgroup)}. */
+    String describe();
+}

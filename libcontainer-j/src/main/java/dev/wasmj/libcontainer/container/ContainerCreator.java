@@ -1,0 +1,195 @@
+package dev.wasmj.libcontainer.container;
+
+import dev.wasmj.libcontainer.cgroups.CgroupManager;
+import dev.wasmj.libcontainer.cgroups.Cgroups;
+import dev.wasmj.libcontainer.hooks.HookException;
+import dev.wasmj.libcontainer.hooks.HookRunner;
+import dev.wasmj.libcontainer.process.InitLauncher;
+import dev.wasmj.libcontainer.process.InitPlan;
+import dev.wasmj.libcontainer.process.InitProcess;
+import dev.wasmj.libcontainer.process.LaunchOptions;
+import dev.wasmj.libcontainer.process.SyncChannel;
+import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.libcontainer.syscall.WaitStatus;
+import dev.wasmj.oci.runtime.Hooks;
+import dev.wasmj.oci.runtime.Spec;
+import dev.wasmj.oci.runtime.SpecException;
+import dev.wasmj.oci.runtime.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The create step: validate, claim the id, make the cgroup, spawn the init into its namespaces and
+ * cgroup, run the createRuntime hooks while it waits, and record the state once it is READY. Any failure
+ * undoes all of it: no state directory, cgroup or process is left.
+ */
+final class ContainerCreator {
+    private final Syscalls sys;
+    private final StateStore store;
+
+    ContainerCreator(Syscalls sys, StateStore store) {
+        this.sys = sys;
+        this.store = store;
+    }
+
+    Container create(CreateRequest request) throws ContainerException {
+        ContainerId.check(request.id);
+        Spec spec = loadSpec(request.bundle);
+        Path rootfs = rootfs(request.bundle, spec);
+        Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
+        CgroupManager cgroups = cgroups(spec, request.id);
+
+        store.createDirectory(request.id);
+        InitProcess init = null;
+        boolean cgroupCreated = false;
+        try (StateStore.Lock lock = store.lock(request.id)) {
+            cgroups.create();
+            cgroupCreated = true;
+            if (spec.getLinux() != null && spec.getLinux().getResources() != null) {
+                cgroups.apply(DeviceRules.withDefaults(spec.getLinux().getResources(), spec.getLinux().getDevices()));
+            }
+            Path fifo = store.execFifo(request.id);
+            sys.mkfifo(fifo.toString(), 0600);
+            InitPlan plan = InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo,
+                    request.preservedFds.size(), request.executor);
+            LaunchOptions options = launchOptions(request, namespaces, cgroups, spec);
+            long launched = System.nanoTime();
+            init = new InitLauncher(sys).launch(plan, options);
+            ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
+                    init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
+                    cgroups.path(), false, spec);
+            awaitReady(init, state, request);
+            request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
+                    + (System.nanoTime() - launched) / 1_000_000 + " ms");
+            init.close();
+            store.save(state);
+            return new Container(sys, store, state, cgroups);
+        } catch (ContainerException | RuntimeException | IOException e) {
+            undo(request.id, init, cgroupCreated ? cgroups : null);
+            if (e instanceof ContainerException ce) throw ce;
+            throw new ContainerException("create " + request.id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Spec loadSpec(Path bundle) throws ContainerException {
+        Path config = bundle.resolve("config.json");
+        try {
+            return SpecLoader.load(config);
+        } catch (SpecException e) {
+            throw new ContainerException(e.getMessage(), e);
+        }
+    }
+
+    private static Path rootfs(Path bundle, Spec spec) throws ContainerException {
+        Path rootfs = bundle.resolve(spec.getRoot().getPath()).normalize();
+        if (!Files.isDirectory(rootfs)) {
+            throw new ContainerException("config.json: root.path: rootfs " + rootfs + " does not exist or is not a directory");
+        }
+        return rootfs;
+    }
+
+    private static CgroupManager cgroups(Spec spec, String id) throws ContainerException {
+        try {
+            return Cgroups.forContainer(spec.getLinux() == null ? null : spec.getLinux().getCgroupsPath(), id);
+        } catch (IOException | RuntimeException e) {
+            throw new ContainerException("config.json: linux.cgroupsPath: " + e.getMessage(), e);
+        }
+    }
+
+    private static LaunchOptions launchOptions(CreateRequest request, Namespaces namespaces, CgroupManager cgroups,
+            Spec spec) {
+        LaunchOptions options = new LaunchOptions()
+                .stdio(request.stdin, request.stdout, request.stderr)
+                .logFd(request.logFd)
+                .cgroupProcsFiles(cgroups.placementFiles())
+                .debug(request.debug);
+        namespaces.applyTo(options);
+        for (int fd : request.preservedFds) options.preserveFd(fd);
+        for (Path p : request.executorClasspath) options.classpath(p);
+        for (String o : InitJvmSizing.options(spec)) options.jvmOption(o);
+        for (String o : request.jvmOptions) options.jvmOption(o);
+        return options;
+    }
+
+    /** Serves the init's requests until it is READY; its ERROR or its death become the exception. */
+    private void awaitReady(InitProcess init, ContainerState state, CreateRequest request)
+            throws IOException, ContainerException {
+        while (true) {
+            SyncChannel.Message m = init.channel().receive();
+            if (m == null) {
+                throw new ContainerException("create " + state.id() + ": the container's init exited during set-up ("
+                        + exitOf(init.pid()) + ")");
+            }
+            switch (m.type()) {
+                case RUN_CREATE_RUNTIME_HOOKS -> runCreateRuntimeHooks(init, state, request);
+                case READY -> {
+                    return;
+                }
+                case ERROR -> throw new ContainerException("create " + state.id() + ": " + m.text());
+                default -> throw new IOException("unexpected message from init: " + m.type());
+            }
+        }
+    }
+
+    private void runCreateRuntimeHooks(InitProcess init, ContainerState state, CreateRequest request) throws IOException {
+        Hooks hooks = state.config().getHooks();
+        List<dev.wasmj.oci.runtime.Hook> all = new ArrayList<>();
+        if (hooks != null && hooks.getPrestart() != null) all.addAll(hooks.getPrestart());
+        if (hooks != null && hooks.getCreateRuntime() != null) all.addAll(hooks.getCreateRuntime());
+        try {
+            new HookRunner(sys, request.logFd).run("createRuntime", InitPlanFactory.hooks(all),
+                    StateDocument.json(state, "creating"));
+            init.channel().send(SyncChannel.Type.HOOKS_DONE, "");
+        } catch (HookException e) {
+            init.channel().send(SyncChannel.Type.HOOKS_FAILED, e.getMessage());
+        }
+    }
+
+    /** Why the init died, once it has: it is our child, so reap it here. */
+    private String exitOf(int pid) {
+        try {
+            WaitStatus status = sys.waitpid(pid, 0);
+            String text = status.toString();
+            if (status.signaled() && status.termSignal() == Signals.SIGKILL) {
+                text += "; if the container has a memory limit, it may be too small for the init JVM";
+            }
+            return text;
+        } catch (SyscallException e) {
+            return "exit status unknown: " + e.getMessage();
+        }
+    }
+
+    private void undo(String id, InitProcess init, CgroupManager cgroups) {
+        if (init != null) {
+            init.close();
+            try {
+                sys.kill(init.pid(), Signals.SIGKILL);
+            } catch (SyscallException ignored) {
+                // already gone
+            }
+            try {
+                sys.waitpid(init.pid(), 0);
+            } catch (SyscallException ignored) {
+                // already reaped by exitOf
+            }
+        }
+        if (cgroups != null) {
+            try {
+                cgroups.destroy();
+            } catch (IOException | RuntimeException ignored) {
+                // reported by the next delete; nothing else can be done here
+            }
+        }
+        try {
+            store.remove(id);
+        } catch (IOException ignored) {
+            // the directory is ours; a leftover would be named by the next create of this id
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.wasmj.libcontainer.container;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything {@link Container#create} needs: the id and bundle, where the container's stdio comes from,
+ * and how the init JVM is run. Built with {@link #builder(String, Path)}.
+ */
+public final class CreateRequest {
+    final String id;
+    final Path bundle;
+    int stdin = 0;
+    int stdout = 1;
+    int stderr = 2;
+    int logFd = 2;
+    final List<Integer> preservedFds = new ArrayList<>();
+    String executor = dev.wasmj.libcontainer.workload.NativeExecutor.NAME;
+    final List<Path> executorClasspath = new ArrayList<>();
+    final List<String> jvmOptions = new ArrayList<>();
+    boolean debug;
+    java.util.function.Consumer<String> debugLog = message -> {};
+
+    private CreateRequest(String id, Path bundle) {
+        this.id = id;
+        this.bundle = bundle.toAbsolutePath().normalize();
+    }
+
+    public static CreateRequest builder(String id, Path bundle) {
+        return new CreateRequest(id, bundle);
+    }
+
+    /** The container's stdin, stdout, stderr as fds of this process (default: this process's own). */
+    public CreateRequest stdio(int in, int out, int err) {
+        stdin = in;
+        stdout = out;
+        stderr = err;
+        return this;
+    }
+
+    /** Where the init writes its diagnostics (an fd of this process; default stderr). */
+    public CreateRequest logFd(int fd) {
+        logFd = fd;
+        return this;
+    }
+
+    /** runc's --preserve-fds: these fds of this process become 3, 4, ... of the workload. */
+    public CreateRequest preserveFd(int fd) {
+        preservedFds.add(fd);
+        return this;
+    }
+
+    /** An {@link dev.wasmj.libcontainer.workload.Executor} class to run in the init, with the jars it needs. */
+    public CreateRequest executor(String className, List<Path> classpath) {
+        executor = className;
+        executorClasspath.addAll(classpath);
+        return this;
+    }
+
+    public CreateRequest jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /** Receives debug lines about the create (e.g. how long the init took to be ready). */
+    public CreateRequest debugLog(java.util.function.Consumer<String> sink) {
+        debugLog = sink;
+        return this;
+    }
+
+    public CreateRequest debug(boolean value) {
+        debug = value;
+        return this;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.wasmj.libcontainer.container;
+
+import dev.wasmj.libcontainer.process.LaunchOptions;
+import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.oci.runtime.LinuxNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** The spec's linux.namespaces as launch options: new ones as clone flags, existing ones joined by path. */
+final class Namespaces {
+    private static final Map<String, Integer> FLAGS = Map.of(
+            "pid", CloneFlags.NEWPID, "network", CloneFlags.NEWNET, "mount", CloneFlags.NEWNS,
+            "ipc", CloneFlags.NEWIPC, "uts", CloneFlags.NEWUTS, "cgroup", CloneFlags.NEWCGROUP);
+
+    private final int newFlags;
+    private final List<LinuxNamespace> namespaces;
+
+    private Namespaces(int newFlags, List<LinuxNamespace> namespaces) {
+        this.newFlags = newFlags;
+        this.namespaces = namespaces;
+    }
+
+    /** Checks what this runtime can do; the messages name the spec field. */
+    static Namespaces of(List<LinuxNamespace> namespaces) throws ContainerException {
+        List<LinuxNamespace> list = namespaces == null ? List.of() : namespaces;
+        int flags = 0;
+        boolean mount = false;
+        for (int i = 0; i < list.size(); i++) {
+            LinuxNamespace ns = list.get(i);
+            String field = "config.json: linux.namespaces[" + i + "]";
+            String type = ns.getType();
+            if ("user".equals(type)) {
+                throw new ContainerException(field + ": user namespaces are not supported yet");
+            }
+            if ("time".equals(type)) {
+                throw new ContainerException(field + ": time namespaces are not supported yet");
+            }
+            Integer flag = FLAGS.get(type);
+            if (flag == null) throw new ContainerException(field + ".type: unknown namespace \"" + type + "\"");
+            if (flag == CloneFlags.NEWNS) mount = true;
+            if (ns.getPath() == null || ns.getPath().isEmpty()) {
+                flags |= flag;
+            } else {
+                if (flag == CloneFlags.NEWNS) {
+                    throw new ContainerException(field + ": joining a mount namespace is not supported yet");
+                }
+                if (!Files.exists(Path.of(ns.getPath()))) {
+                    throw new ContainerException(field + ".path: " + ns.getPath() + " does not exist");
+                }
+            }
+        }
+        if (!mount) throw new ContainerException("config.json: linux.namespaces: a mount namespace is required");
+        return new Namespaces(flags, list);
+    }
+
+    boolean isNew(int flag) {
+        return (newFlags & flag) != 0;
+    }
+
+    void applyTo(LaunchOptions options) {
+        options.newNamespaces(newFlags);
+        for (LinuxNamespace ns : namespaces) {
+            if (ns.getPath() != null && !ns.getPath().isEmpty()) options.joinNamespace(FLAGS.get(ns.getType()), ns.getPath());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.wasmj.libcontainer.init;
+
+import dev.wasmj.libcontainer.process.InitFds;
+import dev.wasmj.libcontainer.process.InitPlan;
+import dev.wasmj.libcontainer.process.SyncChannel;
+import dev.wasmj.libcontainer.syscall.FdStreams;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.libcontainer.workload.Executor;
+import dev.wasmj.libcontainer.workload.NativeExecutor;
+import java.nio.file.Path;
+
+/**
+ * The container's init: a JVM spawned by the runtime straight into the container's namespaces and
+ * cgroups (see {@link dev.wasmj.libcontainer.process.InitLauncher}). It reads its plan from the sync
+ * socket, finishes the set-up from inside, reports READY, waits for start and hands over to the executor.
+ */
+public final class InitMain {
+    /** Exit status when the set-up failed (the runtime reports the reason it got over the sync socket). */
+    static final int SETUP_FAILED = 1;
+    /** Exit status when the workload could not be started after start (like a shell's "cannot execute"). */
+    static final int EXEC_FAILED = 127;
+
+    private InitMain() {}
+
+    public static void main(String[] args) {
+        // Before anything else: the native binding, and java.nio, which cannot initialise after pivot_root.
+        Syscalls sys = Syscalls.linux();
+        Path.of("/").getFileSystem();
+        boolean debug = args.length > 0 && args[0].equals("--debug");
+        SyncChannel channel = new SyncChannel(FdStreams.input(sys, InitFds.SYNC), FdStreams.output(sys, InitFds.SYNC));
+        InitLog log = new InitLog(System.err, "", debug);
+        InitPlan plan;
+        ContainerInit init;
+        int startGate;
+        try {
+            plan = channel.receivePlan();
+            log = new InitLog(System.err, plan.containerId(), debug);
+            init = new ContainerInit(sys, channel, plan, executor(plan.executor()), log);
+            startGate = init.setUp();
+            channel.send(SyncChannel.Type.READY, "");
+        } catch (Throwable t) {
+            reportAndExit(channel, log, t);
+            return;
+        }
+        sys.close(InitFds.SYNC);
+        int status;
+        try {
+            status = init.startWorkload(startGate);
+        } catch (Throwable t) {
+            log.error("cannot start the workload: " + ContainerInit.describe(t));
+            status = EXEC_FAILED;
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(status);
+    }
+
+    private static Executor executor(String name) throws ReflectiveOperationException {
+        if (name.equals(NativeExecutor.NAME)) return new NativeExecutor();
+        return (Executor) Class.forName(name).getDeclaredConstructor().newInstance();
+    }
+
+    private static void reportAndExit(SyncChannel channel, InitLog log, Throwable t) {
+        String message = ContainerInit.describe(t);
+        log.debug("set-up failed: " + message);
+        try {
+            channel.send(SyncChannel.Type.ERROR, message);
+        } catch (Exception ignored) {
+            log.error("set-up failed and the runtime is gone: " + message);
+        }
+        Runtime.getRuntime().halt(SETUP_FAILED);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.wasmj.libcontainer.process;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the init JVM needs to finish a container, already resolved by the runtime: mount options
+ * parsed into flags, capabilities into masks, paths made absolute. The init reads it from its sync socket
+ * with {@link InitPlanCodec}, so it never loads a JSON library (start-up time is the init's critical path).
+ */
+public record InitPlan(
+        String containerId,
+        String rootfs,
+        boolean readonlyRoot,
+        long rootPropagation,
+        boolean newMountNamespace,
+        boolean newUtsNamespace,
+        List<MountEntry> mounts,
+        List<DeviceEntry> devices,
+        String hostname,
+        String domainname,
+        Map<String, String> sysctl,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        ProcessPlan process,
+        String execFifo,
+        List<HookEntry> createContainerHooks,
+        List<HookEntry> startContainerHooks,
+        int preservedFds,
+        String executor) {
+
+    /** One mount of the spec, options already split into flags, propagation and data. */
+    public record MountEntry(
+            String destination, String type, String source, long flags, long propagation, String data) {
+
+        public boolean isBind() {
+            return (flags & dev.wasmj.libcontainer.syscall.MountFlags.BIND) != 0;
+        }
+    }
+
+    /** A device node to create in /dev; type is 'c', 'b' or 'p'. */
+    public record DeviceEntry(String path, char type, int major, int minor, int fileMode, int uid, int gid) {}
+
+    /** A hook to run from inside the container's namespaces. */
+    public record HookEntry(String path, List<String> args, List<String> env, int timeoutSeconds) {}
+
+    public record Rlimit(int resource, long soft, long hard) {}
+
+    /** The user process. capabilities: null to keep all, else {bounding, effective, permitted, inheritable, ambient}. */
+    public record ProcessPlan(
+            List<String> args,
+            List<String> env,
+            String cwd,
+            int uid,
+            int gid,
+            int[] additionalGids,
+            int umask,
+            List<Rlimit> rlimits,
+            boolean noNewPrivileges,
+            Integer oomScoreAdj,
+            long[] capabilities,
+            boolean terminal) {}
+}

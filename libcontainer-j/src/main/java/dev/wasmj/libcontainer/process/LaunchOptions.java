@@ -1,0 +1,75 @@
+package dev.wasmj.libcontainer.process;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the runtime starts an init JVM: which namespaces it gets or joins, which cgroups it is born in,
+ * its stdio, and the JVM's own options.
+ */
+public final class LaunchOptions {
+    /** An existing namespace to join: a CloneFlags.NEW* bit and the path of its nsfs file. */
+    public record JoinedNamespace(int cloneFlag, String path) {}
+
+    int newNamespaces;
+    final List<JoinedNamespace> joined = new ArrayList<>();
+    final List<Path> cgroupProcsFiles = new ArrayList<>();
+    int stdin = 0;
+    int stdout = 1;
+    int stderr = 2;
+    int logFd = 2;
+    final List<Integer> preservedFds = new ArrayList<>();
+    final List<String> jvmOptions = new ArrayList<>();
+    final List<Path> extraClasspath = new ArrayList<>();
+    boolean debug;
+
+    public LaunchOptions newNamespaces(int cloneFlags) {
+        newNamespaces |= cloneFlags;
+        return this;
+    }
+
+    public LaunchOptions joinNamespace(int cloneFlag, String path) {
+        joined.add(new JoinedNamespace(cloneFlag, path));
+        return this;
+    }
+
+    public LaunchOptions cgroupProcsFiles(List<Path> files) {
+        cgroupProcsFiles.addAll(files);
+        return this;
+    }
+
+    /** The container's stdio, as fds of this process. */
+    public LaunchOptions stdio(int in, int out, int err) {
+        stdin = in;
+        stdout = out;
+        stderr = err;
+        return this;
+    }
+
+    /** Where the init's own diagnostics go, as an fd of this process. */
+    public LaunchOptions logFd(int fd) {
+        logFd = fd;
+        return this;
+    }
+
+    public LaunchOptions preserveFd(int fd) {
+        preservedFds.add(fd);
+        return this;
+    }
+
+    public LaunchOptions jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    public LaunchOptions classpath(Path jarOrDirectory) {
+        extraClasspath.add(jarOrDirectory);
+        return this;
+    }
+
+    public LaunchOptions debug(boolean value) {
+        debug = value;
+        return this;
+    }
+}

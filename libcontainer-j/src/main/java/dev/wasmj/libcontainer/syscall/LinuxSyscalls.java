@@ -1,0 +1,195 @@
+package dev.wasmj.libcontainer.syscall;
+
+/** {@link Syscalls} made for real through libcontainerj.so. */
+final class LinuxSyscalls implements Syscalls {
+    static final LinuxSyscalls INSTANCE = new LinuxSyscalls();
+
+    private LinuxSyscalls() {}
+
+    @Override
+    public int spawn(SpawnRequest r) {
+        return Native.spawn(r.executable(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
+                r.fdMapPairs(), r.closeFrom(), r.newNamespaces(), r.joinPairs(), r.cgroupProcsFds(),
+                r.pidNamespaceFd(), r.newCgroupNamespace(), r.newSession());
+    }
+
+    @Override
+    public void exec(ExecRequest r) {
+        Native.execWorkload(r.path(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
+                r.fdMapPairs(), r.closeFrom(), r.uid(), r.gid(), r.additionalGids(), r.capabilities(),
+                r.noNewPrivileges(), r.seccompFilter());
+    }
+
+    @Override
+    public void kill(int pid, int signal) {
+        Native.kill(pid, signal);
+    }
+
+    @Override
+    public WaitStatus waitpid(int pid, int options) {
+        long r = Native.waitpid(pid, options);
+        int reaped = (int) (r >>> 32);
+        return reaped == 0 ? null : new WaitStatus(reaped, (int) r);
+    }
+
+    @Override
+    public int pidfdOpen(int pid) {
+        return Native.pidfdOpen(pid);
+    }
+
+    @Override
+    public void pidfdSendSignal(int pidfd, int signal) {
+        Native.pidfdSendSignal(pidfd, signal);
+    }
+
+    @Override
+    public int getpid() {
+        return Native.getpid();
+    }
+
+    @Override
+    public int gettid() {
+        return Native.gettid();
+    }
+
+    @Override
+    public int[] socketpair() {
+        return Native.socketpair();
+    }
+
+    @Override
+    public int[] pipe() {
+        return Native.pipe();
+    }
+
+    @Override
+    public int open(String path, int flags, int mode) {
+        return Native.open(path, flags, mode);
+    }
+
+    @Override
+    public int read(int fd, byte[] buffer, int offset, int length) {
+        return Native.read(fd, buffer, offset, length);
+    }
+
+    @Override
+    public int write(int fd, byte[] buffer, int offset, int length) {
+        return Native.write(fd, buffer, offset, length);
+    }
+
+    @Override
+    public void close(int fd) {
+        Native.close(fd);
+    }
+
+    @Override
+    public int dup(int fd) {
+        return Native.dup(fd);
+    }
+
+    @Override
+    public void dup2(int from, int to) {
+        Native.dup2(from, to);
+    }
+
+    @Override
+    public void mkfifo(String path, int mode) {
+        Native.mkfifo(path, mode);
+    }
+
+    @Override
+    public void sendFd(int socket, int fd, String name) {
+        Native.sendFd(socket, fd, name);
+    }
+
+    @Override
+    public int recvFd(int socket) {
+        return Native.recvFd(socket);
+    }
+
+    @Override
+    public int[] openpty() {
+        return Native.openpty();
+    }
+
+    @Override
+    public void setControllingTerminal(int fd) {
+        Native.setControllingTerminal(fd);
+    }
+
+    @Override
+    public void mount(String source, String target, String type, long flags, String data) {
+        try {
+            Native.mount(source, target, type, flags, data);
+        } catch (SyscallException e) {
+            throw e.withContext("mount " + (source == null ? type : source) + " on " + target);
+        }
+    }
+
+    @Override
+    public void umount2(String target, int flags) {
+        try {
+            Native.umount2(target, flags);
+        } catch (SyscallException e) {
+            throw e.withContext("umount " + target);
+        }
+    }
+
+    @Override
+    public void pivotRoot(String newRoot, String putOld) {
+        Native.pivotRoot(newRoot, putOld);
+    }
+
+    @Override
+    public void chdir(String path) {
+        try {
+            Native.chdir(path);
+        } catch (SyscallException e) {
+            throw e.withContext("chdir " + path);
+        }
+    }
+
+    @Override
+    public void mknod(String path, int mode, int major, int minor) {
+        try {
+            Native.mknod(path, mode, major, minor);
+        } catch (SyscallException e) {
+            throw e.withContext("mknod " + path);
+        }
+    }
+
+    @Override
+    public void umask(int mask) {
+        Native.umask(mask);
+    }
+
+    @Override
+    public void setns(int fd, int cloneFlag) {
+        Native.setns(fd, cloneFlag);
+    }
+
+    @Override
+    public void unshare(int cloneFlags) {
+        Native.unshare(cloneFlags);
+    }
+
+    @Override
+    public void sethostname(String name) {
+        Native.sethostname(name);
+    }
+
+    @Override
+    public void setdomainname(String name) {
+        Native.setdomainname(name);
+    }
+
+    @Override
+    public int prctl(int option, long arg2, long arg3, long arg4, long arg5) {
+        return Native.prctl(option, arg2, arg3, arg4, arg5);
+    }
+
+    @Override
+    public void setrlimit(int resource, long soft, long hard) {
+        Native.setrlimit(resource, soft, hard);
+    }
+}

@@ -1,0 +1,176 @@
+package dev.wasmj.libcontainer.syscall;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link Syscalls#spawn} starts: a program, cloned straight into new namespaces and cgroups.
+ *
+ * <p>The child is created with clone(CLONE_VM|CLONE_VFORK) from whichever thread calls, so the JVM never
+ * forks and no thread has to unshare: the kernel creates the namespaces for the child alone. Before exec the
+ * child writes "0" to each cgroup.procs fd (born inside the cgroups), joins namespaces by fd, unshares its
+ * cgroup namespace (rooted at its new cgroup), and keeps only the fds of {@link #fdMap()}.
+ */
+public final class SpawnRequest {
+    private final String executable;
+    private final List<String> argv;
+    private final List<String> env;
+    private final Map<Integer, Integer> fdMap;
+    private final int newNamespaces;
+    private final List<int[]> joinNamespaces;
+    private final int[] cgroupProcsFds;
+    private final int pidNamespaceFd;
+    private final boolean newCgroupNamespace;
+    private final boolean newSession;
+
+    private SpawnRequest(Builder b) {
+        this.executable = b.executable;
+        this.argv = List.copyOf(b.argv);
+        this.env = List.copyOf(b.env);
+        this.fdMap = Map.copyOf(b.fdMap);
+        this.newNamespaces = b.newNamespaces;
+        this.joinNamespaces = List.copyOf(b.joinNamespaces);
+        this.cgroupProcsFds = b.cgroupProcsFds.stream().mapToInt(Integer::intValue).toArray();
+        this.pidNamespaceFd = b.pidNamespaceFd;
+        this.newCgroupNamespace = b.newCgroupNamespace;
+        this.newSession = b.newSession;
+    }
+
+    public static Builder builder(String executable) {
+        return new Builder(executable);
+    }
+
+    public String executable() {
+        return executable;
+    }
+
+    public List<String> argv() {
+        return argv;
+    }
+
+    public List<String> env() {
+        return env;
+    }
+
+    /** Child fd -> parent fd. Every other fd is closed in the child. */
+    public Map<Integer, Integer> fdMap() {
+        return fdMap;
+    }
+
+    /** CloneFlags.NEW* bits for namespaces the child gets of its own (cgroup excepted, see below). */
+    public int newNamespaces() {
+        return newNamespaces;
+    }
+
+    /** Pairs {fd, CloneFlags.NEW*} of existing namespaces the child joins (pid excepted). */
+    public List<int[]> joinNamespaces() {
+        return joinNamespaces;
+    }
+
+    public int[] cgroupProcsFds() {
+        return cgroupProcsFds.clone();
+    }
+
+    /** An existing pid namespace the child is born into, or -1. */
+    public int pidNamespaceFd() {
+        return pidNamespaceFd;
+    }
+
+    public boolean newCgroupNamespace() {
+        return newCgroupNamespace;
+    }
+
+    public boolean newSession() {
+        return newSession;
+    }
+
+    int[] fdMapPairs() {
+        int[] pairs = new int[fdMap.size() * 2];
+        int i = 0;
+        for (Map.Entry<Integer, Integer> e : fdMap.entrySet()) {
+            pairs[i++] = e.getKey();
+            pairs[i++] = e.getValue();
+        }
+        return pairs;
+    }
+
+    int closeFrom() {
+        return fdMap.keySet().stream().mapToInt(Integer::intValue).max().orElse(2) + 1;
+    }
+
+    int[] joinPairs() {
+        int[] pairs = new int[joinNamespaces.size() * 2];
+        for (int i = 0; i < joinNamespaces.size(); i++) {
+            pairs[2 * i] = joinNamespaces.get(i)[0];
+            pairs[2 * i + 1] = joinNamespaces.get(i)[1];
+        }
+        return pairs;
+    }
+
+    public static final class Builder {
+        private final String executable;
+        private final List<String> argv = new ArrayList<>();
+        private final List<String> env = new ArrayList<>();
+        private final Map<Integer, Integer> fdMap = new LinkedHashMap<>();
+        private int newNamespaces;
+        private final List<int[]> joinNamespaces = new ArrayList<>();
+        private final List<Integer> cgroupProcsFds = new ArrayList<>();
+        private int pidNamespaceFd = -1;
+        private boolean newCgroupNamespace;
+        private boolean newSession;
+
+        private Builder(String executable) {
+            this.executable = executable;
+        }
+
+        public Builder argv(List<String> args) {
+            argv.addAll(args);
+            return this;
+        }
+
+        public Builder env(List<String> vars) {
+            env.addAll(vars);
+            return this;
+        }
+
+        public Builder fd(int childFd, int parentFd) {
+            fdMap.put(childFd, parentFd);
+            return this;
+        }
+
+        public Builder newNamespaces(int cloneFlags) {
+            if ((cloneFlags & CloneFlags.NEWCGROUP) != 0) {
+                newCgroupNamespace = true;
+                cloneFlags &= ~CloneFlags.NEWCGROUP;
+            }
+            newNamespaces |= cloneFlags;
+            return this;
+        }
+
+        public Builder joinNamespace(int fd, int cloneFlag) {
+            if (cloneFlag == CloneFlags.NEWPID) {
+                pidNamespaceFd = fd;
+            } else {
+                joinNamespaces.add(new int[] {fd, cloneFlag});
+            }
+            return this;
+        }
+
+        public Builder cgroupProcsFd(int fd) {
+            cgroupProcsFds.add(fd);
+            return this;
+        }
+
+        public Builder newSession(boolean value) {
+            newSession = value;
+            return this;
+        }
+
+        public SpawnRequest build() {
+            if (argv.isEmpty()) argv.add(executable);
+            return new SpawnRequest(this);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.wasmj.libcontainer.syscall;
+
+/**
+ * Every system call libcontainer-j makes goes through this interface (the seam youki's {@code Syscall}
+ * trait provides): {@link LinuxSyscalls} makes them for real, and unit tests use a recording fake.
+ * Failures throw {@link SyscallException}.
+ */
+public interface Syscalls {
+
+    /** The real implementation; loads libcontainerj.so on first use. */
+    static Syscalls linux() {
+        return LinuxSyscalls.INSTANCE;
+    }
+
+    // --- processes
+    /** Starts a child as {@link SpawnRequest} describes; returns its pid (in our pid namespace). */
+    int spawn(SpawnRequest request);
+
+    /** Replaces this process with the workload; returns only by throwing. */
+    void exec(ExecRequest request);
+
+    void kill(int pid, int signal);
+
+    /** waitpid(pid, options); null when WNOHANG found nothing. */
+    WaitStatus waitpid(int pid, int options);
+
+    int WNOHANG = 1;
+
+    int pidfdOpen(int pid);
+
+    void pidfdSendSignal(int pidfd, int signal);
+
+    int getpid();
+
+    int gettid();
+
+    // --- file descriptors
+    int[] socketpair();
+
+    int[] pipe();
+
+    int open(String path, int flags, int mode);
+
+    int read(int fd, byte[] buffer, int offset, int length);
+
+    int write(int fd, byte[] buffer, int offset, int length);
+
+    void close(int fd);
+
+    int dup(int fd);
+
+    void dup2(int from, int to);
+
+    void mkfifo(String path, int mode);
+
+    void sendFd(int socket, int fd, String name);
+
+    int recvFd(int socket);
+
+    /** {master, slave} of a new pseudo-terminal. */
+    int[] openpty();
+
+    void setControllingTerminal(int fd);
+
+    // --- mounts and the filesystem
+    void mount(String source, String target, String type, long flags, String data);
+
+    void umount2(String target, int flags);
+
+    void pivotRoot(String newRoot, String putOld);
+
+    void chdir(String path);
+
+    void mknod(String path, int mode, int major, int minor);
+
+    void umask(int mask);
+
+    // --- namespaces and process attributes
+    void setns(int fd, int cloneFlag);
+
+    void unshare(int cloneFlags);
+
+    void sethostname(String name);
+
+    void setdomainname(String name);
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5);
+
+    void setrlimit(int resource, long soft, long hard);
+}

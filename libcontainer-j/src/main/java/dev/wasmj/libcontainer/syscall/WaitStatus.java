@@ -1,0 +1,31 @@
+package dev.wasmj.libcontainer.syscall;
+
+/** A decoded waitpid(2) status. */
+public record WaitStatus(int pid, int raw) {
+
+    public boolean exited() {
+        return (raw & 0x7f) == 0;
+    }
+
+    public boolean signaled() {
+        return ((raw & 0x7f) + 1) >> 1 > 0 && !exited() && (raw & 0xff) != 0x7f;
+    }
+
+    public int exitCode() {
+        return (raw >> 8) & 0xff;
+    }
+
+    public int termSignal() {
+        return raw & 0x7f;
+    }
+
+    /** The shell's convention, which containerd and runc follow: the exit code, or 128 + the signal. */
+    public int toExitStatus() {
+        return signaled() ? 128 + termSignal() : exitCode();
+    }
+
+    @Override
+    public String toString() {
+        return exited() ? "exited with " + exitCode() : "killed by " + Signals.name(termSignal());
+    }
+}

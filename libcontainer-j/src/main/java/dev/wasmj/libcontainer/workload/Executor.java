@@ -1,0 +1,24 @@
+package dev.wasmj.libcontainer.workload;
+
+/**
+ * Runs the container's workload inside the init JVM once the container is set up. The default
+ * {@link NativeExecutor} execs a Linux program; an engine (e.g. Wasm) runs it in-process. Implementations
+ * need a public no-argument constructor: the init JVM instantiates them by class name.
+ */
+public interface Executor {
+
+    /**
+     * Called before pivot_root, while the host's files are still visible: load native libraries and
+     * classes now, since after pivot_root a JVM cannot load what it had not opened before.
+     */
+    default void prepare(WorkloadContext context) throws ExecutorException {}
+
+    /** Called after pivot_root, before the container is reported created: refuse a workload that cannot run. */
+    void validate(WorkloadContext context) throws ExecutorException;
+
+    /**
+     * Runs the workload after start. An executor that replaces the process (execve) never returns; one
+     * that runs the workload in-process returns its exit status.
+     */
+    int run(WorkloadContext context) throws ExecutorException;
+}

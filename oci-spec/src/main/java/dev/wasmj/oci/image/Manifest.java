@@ -1,0 +1,73 @@
+package dev.wasmj.oci.image;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/** An image manifest. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Manifest extends Extensible {
+    private Integer schemaVersion;
+    private String mediaType;
+    private String artifactType;
+    private Descriptor config;
+    private List<Descriptor> layers;
+    private Descriptor subject;
+    private Map<String, String> annotations;
+
+    public Integer getSchemaVersion() {
+        return schemaVersion;
+    }
+
+    public void setSchemaVersion(Integer schemaVersion) {
+        this.schemaVersion = schemaVersion;
+    }
+
+    public String getMediaType() {
+        return mediaType;
+    }
+
+    public void setMediaType(String mediaType) {
+        this.mediaType = mediaType;
+    }
+
+    public String getArtifactType() {
+        return artifactType;
+    }
+
+    public void setArtifactType(String artifactType) {
+        this.artifactType = artifactType;
+    }
+
+    public Descriptor getConfig() {
+        return config;
+    }
+
+    public void setConfig(Descriptor config) {
+        this.config = config;
+    }
+
+    public List<Descriptor> getLayers() {
+        return layers;
+    }
+
+    public void setLayers(List<Descriptor> layers) {
+        this.layers = layers;
+    }
+
+    public Descriptor getSubject() {
+        return subject;
+    }
+
+    public void setSubject(Descriptor subject) {
+        this.subject = subject;
+    }
+
+    public Map<String, String> getAnnotations() {
+        return annotations;
+    }
+
+    public void setAnnotations(Map<String, String> annotations) {
+        this.annotations = annotations;
+    }
+}
