@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: a busybox `echo` through libcontainer-j and through runc, in the same run, on the same bundle.
-# Prints per-runtime medians of `run` (create + start + wait + delete in one command) and their ratio, the
+# Prints per-runtime medians of `run` (create + start + wait + delete in one command), the same cycle
+# through the API in a warm JVM (as the shim runs it), their ratios to runc, the
 # init's time to READY, and the container cgroup's peak memory (init JVM + workload).
 # Usage: sudo benchmarks/runtime.sh [runs]   (needs a build: mvn -DskipTests package)
 set -euo pipefail
@@ -51,6 +52,12 @@ runc --root "$work/runc" run --bundle "$bundle" warm-r >/dev/null
 ours=$(bench_run libcontainer-j "$cli" --root "$work/state" run --bundle "$bundle")
 theirs=$(bench_run runc runc --root "$work/runc" run --bundle "$bundle")
 
+# The same cycle through the API in one warm JVM (how the shim uses the runtime).
+mkdir -p "$work/bench-classes"
+javac -d "$work/bench-classes" -cp "$here/libcontainer-j/target/dist/lib/*" "$here/benchmarks/src/ApiCycleBench.java"
+api=$(java --enable-native-access=ALL-UNNAMED -cp "$here/libcontainer-j/target/dist/lib/*:$work/bench-classes" \
+  ApiCycleBench "$bundle" "$work/api-state" "$runs" 2>/dev/null)
+
 # The init's time to READY and the cgroup's peak memory (v1 memory controller, this machine's layout).
 ready=()
 peak=()
@@ -68,9 +75,9 @@ peak_mib=$(printf '%s\n' "${peak[@]}" | median | awk '{printf "%.1f", $1/1048576
 rmdir /sys/fs/cgroup/*/wasmj-bench 2>/dev/null || true
 
 printf 'busybox echo, %d runs each, medians (%s, %d cpus)\n' "$runs" "$(uname -r)" "$(nproc)"
-awk -v o="$ours" -v t="$theirs" 'BEGIN {
-  printf "  runc run:            %8.1f ms\n", t / 1000
-  printf "  libcontainer-j run:  %8.1f ms\n", o / 1000
-  printf "  ratio libcontainer-j / runc: %.2f\n", o / t }'
+awk -v o="$ours" -v t="$theirs" -v a="$api" 'BEGIN {
+  printf "  runc run (one command):                     %8.1f ms\n", t / 1000
+  printf "  libcontainer-j run (one command, new JVM):  %8.1f ms   ratio to runc %.2f\n", o / 1000, o / t
+  printf "  libcontainer-j API cycle (warm JVM, shim):  %8.1f ms   ratio to runc %.2f\n", a / 1000, a / t }'
 printf '  init ready (spawn -> READY): %s ms\n' "$ready_ms"
 printf '  container cgroup peak memory (init JVM + workload): %s MiB\n' "$peak_mib"

@@ -46,6 +46,7 @@ final class InitPlanFactory {
                 orEmpty(linux.getReadonlyPaths()),
                 process(spec.getProcess()),
                 execFifo.toString(),
+                spec.getHooks() != null && (notEmpty(spec.getHooks().getPrestart()) || notEmpty(spec.getHooks().getCreateRuntime())),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getCreateContainer()),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getStartContainer()),
                 preservedFds,
@@ -125,6 +126,10 @@ final class InitPlanFactory {
                     h.getTimeout() == null ? 0 : h.getTimeout()));
         }
         return out;
+    }
+
+    private static boolean notEmpty(List<?> list) {
+        return list != null && !list.isEmpty();
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

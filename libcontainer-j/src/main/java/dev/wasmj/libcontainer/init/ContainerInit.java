@@ -52,14 +52,17 @@ public final class ContainerInit {
 
     /** Everything up to READY. Throws with a message for the user when the container cannot be created. */
     public int setUp() throws Exception {
+        log.debug("plan received");
         if (plan.newMountNamespace()) prepareRootfs();
+        log.debug("rootfs prepared");
         if (plan.newUtsNamespace()) setNames();
-        runCreateRuntimeHooks();
+        if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
         new HookRunner(sys, InitFds.LOG).run("createContainer", plan.createContainerHooks(), stateJson("created"));
         // The start gate must be opened while its host path is still visible.
         int startGate = sys.open(plan.execFifo(), OpenFlags.RDWR, 0);
         executor.prepare(workload);
         ClassPreloader.preloadIfDirectory(ContainerInit.class, INIT_PACKAGES);
+        log.debug("hooks done, pivoting");
         if (plan.newMountNamespace()) {
             new PivotRoot(sys).pivot(plan.rootfs());
             applySysctl();

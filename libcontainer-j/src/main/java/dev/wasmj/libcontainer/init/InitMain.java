@@ -22,7 +22,15 @@ public final class InitMain {
 
     private InitMain() {}
 
-    public static void main(String[] args) {
+    /** Argument of a training run: load the init's classes and exit (a CDS archive is dumped at exit). */
+    public static final String TRAIN = "--train";
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(TRAIN)) {
+            ClassPreloader.preloadAll(InitMain.class, ContainerInit.INIT_PACKAGES);
+            Path.of("/").getFileSystem();
+            return;
+        }
         // Before anything else: the native binding, and java.nio, which cannot initialise after pivot_root.
         Syscalls sys = Syscalls.linux();
         Path.of("/").getFileSystem();

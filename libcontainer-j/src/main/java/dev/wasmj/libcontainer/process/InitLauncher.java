@@ -7,7 +7,6 @@ import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
-import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -25,6 +24,8 @@ import java.util.List;
 public final class InitLauncher {
     /** Flags for a JVM whose start-up is on the critical path and whose heap stays small. */
     static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            // JDK 24+ warns on stderr when a library is loaded without it; JDK 17 accepts it too.
+            "--enable-native-access=ALL-UNNAMED",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k",
             "-XX:-PrintWarnings", "-Xms8m");
 
@@ -42,7 +43,7 @@ public final class InitLauncher {
             toClose.add(pair[1]);
             int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
             SpawnRequest.Builder spawn = SpawnRequest.builder(javaExecutable())
-                    .argv(command(options))
+                    .argv(command(options, new InitJvmArchive(sys)))
                     .fd(InitFds.JVM_STDIN, devNull)
                     .fd(1, options.logFd)
                     .fd(InitFds.LOG, options.logFd)
@@ -95,17 +96,18 @@ public final class InitLauncher {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> command(LaunchOptions options) {
+    static List<String> command(LaunchOptions options, InitJvmArchive archive) {
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(codeSource());
+        classpath.addAll(options.extraClasspath);
         List<String> cmd = new ArrayList<>();
         cmd.add("java");
         cmd.addAll(DEFAULT_JVM_OPTIONS);
+        archive.option(javaExecutable(), DEFAULT_JVM_OPTIONS, classpath).ifPresent(cmd::add);
         cmd.addAll(options.jvmOptions);
         cmd.add("-D" + "wasmj.native.dir=" + NativeLibrary.locate().getParent());
-        List<String> classpath = new ArrayList<>();
-        classpath.add(codeSource().toString());
-        for (Path p : options.extraClasspath) classpath.add(p.toString());
         cmd.add("-cp");
-        cmd.add(String.join(File.pathSeparator, classpath));
+        cmd.add(InitJvmArchive.join(classpath));
         cmd.add(InitMain.class.getName());
         if (options.debug) cmd.add("--debug");
         return cmd;

@@ -7,6 +7,9 @@ import java.util.Map;
  * Everything the init JVM needs to finish a container, already resolved by the runtime: mount options
  * parsed into flags, capabilities into masks, paths made absolute. The init reads it from its sync socket
  * with {@link InitPlanCodec}, so it never loads a JSON library (start-up time is the init's critical path).
+ *
+ * @param hasCreateRuntimeHooks whether the init must stop and let the runtime run them (a round trip
+ *     otherwise saved)
  */
 public record InitPlan(
         String containerId,
@@ -24,6 +27,7 @@ public record InitPlan(
         List<String> readonlyPaths,
         ProcessPlan process,
         String execFifo,
+        boolean hasCreateRuntimeHooks,
         List<HookEntry> createContainerHooks,
         List<HookEntry> startContainerHooks,
         int preservedFds,

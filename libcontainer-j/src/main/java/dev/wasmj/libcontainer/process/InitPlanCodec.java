@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c31; // "JPL1": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c32; // "JPL2": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -57,6 +57,7 @@ public final class InitPlanCodec {
         writeStrings(out, p.readonlyPaths());
         writeProcess(out, p.process());
         out.writeUTF(p.execFifo());
+        out.writeBoolean(p.hasCreateRuntimeHooks());
         writeHooks(out, p.createContainerHooks());
         writeHooks(out, p.startContainerHooks());
         out.writeInt(p.preservedFds());
@@ -96,12 +97,13 @@ public final class InitPlanCodec {
         List<String> readonly = readStrings(in);
         ProcessPlan process = readProcess(in);
         String fifo = in.readUTF();
+        boolean createRuntime = in.readBoolean();
         List<HookEntry> createContainer = readHooks(in);
         List<HookEntry> startContainer = readHooks(in);
         int preserved = in.readInt();
         String executor = in.readUTF();
         return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, mounts, devices,
-                hostname, domainname, sysctl, masked, readonly, process, fifo, createContainer, startContainer,
+                hostname, domainname, sysctl, masked, readonly, process, fifo, createRuntime, createContainer, startContainer,
                 preserved, executor);
     }
 

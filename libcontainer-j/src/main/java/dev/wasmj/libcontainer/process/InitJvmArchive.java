@@ -1,0 +1,105 @@
+package dev.wasmj.libcontainer.process;
+
+import dev.wasmj.libcontainer.init.InitMain;
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.SpawnRequest;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.libcontainer.syscall.WaitStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * A class-data-sharing archive of the init JVM's classes, so each init loads them from a mapped archive
+ * instead of parsing and verifying them (measured in docs/performance.md). An archive is only valid for
+ * one JDK, one class path (jars with their size and time) and one set of JVM options, so it is keyed by
+ * all of them and made once by a training run ({@link InitMain#TRAIN}). Archives live in
+ * {@code /var/cache/libcontainer-j} (or {@code -Dwasmj.cds.dir}); when that is not writable, or the class
+ * path holds a directory (a build's classes), the init simply runs without one.
+ */
+final class InitJvmArchive {
+    static final Path DEFAULT_DIR = Path.of("/var/cache/libcontainer-j");
+
+    private final Syscalls sys;
+    private final Path dir;
+
+    InitJvmArchive(Syscalls sys) {
+        this.sys = sys;
+        this.dir = Path.of(System.getProperty("wasmj.cds.dir", DEFAULT_DIR.toString()));
+    }
+
+    /** The JVM option that uses the archive, making the archive first if needed; empty if there can be none. */
+    Optional<String> option(String java, List<String> jvmOptions, List<Path> classpath) {
+        try {
+            for (Path p : classpath) {
+                if (!Files.isRegularFile(p)) return Optional.empty();
+            }
+            Path archive = dir.resolve("init-" + key(java, jvmOptions, classpath) + ".jsa");
+            if (!Files.isRegularFile(archive) && !train(java, jvmOptions, classpath, archive)) return Optional.empty();
+            return Optional.of("-XX:SharedArchiveFile=" + archive);
+        } catch (IOException | SyscallException e) {
+            return Optional.empty();
+        }
+    }
+
+    private boolean train(String java, List<String> jvmOptions, List<Path> classpath, Path archive)
+            throws IOException {
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "init-", ".jsa.tmp");
+        Files.delete(tmp); // the JVM creates it
+        List<String> argv = new ArrayList<>();
+        argv.add("java");
+        argv.addAll(jvmOptions);
+        argv.add("-XX:ArchiveClassesAtExit=" + tmp);
+        argv.add("-cp");
+        argv.add(join(classpath));
+        argv.add(InitMain.class.getName());
+        argv.add(InitMain.TRAIN);
+        int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
+        int pid;
+        try {
+            pid = sys.spawn(SpawnRequest.builder(java).argv(argv).fd(0, devNull).fd(1, devNull).fd(2, devNull).build());
+        } finally {
+            sys.close(devNull);
+        }
+        WaitStatus status = sys.waitpid(pid, 0);
+        if (status.toExitStatus() != 0 || !Files.isRegularFile(tmp)) {
+            Files.deleteIfExists(tmp);
+            return false;
+        }
+        try {
+            Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return true;
+    }
+
+    static String join(List<Path> classpath) {
+        List<String> parts = new ArrayList<>();
+        for (Path p : classpath) parts.add(p.toString());
+        return String.join(java.io.File.pathSeparator, parts);
+    }
+
+    private static String key(String java, List<String> jvmOptions, List<Path> classpath) throws IOException {
+        StringBuilder b = new StringBuilder(Path.of(java).toRealPath().toString()).append('\n');
+        b.append(System.getProperty("java.vm.version")).append('\n');
+        for (String o : jvmOptions) b.append(o).append('\n');
+        for (Path p : classpath) {
+            b.append(p.toRealPath()).append(' ').append(Files.size(p)).append(' ')
+                    .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+        }
+        // A checksum is enough to tell archives apart, and unlike MessageDigest it costs nothing at start-up.
+        CRC32C crc = new CRC32C();
+        crc.update(b.toString().getBytes(StandardCharsets.UTF_8));
+        return Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(b.length());
+    }
+}
