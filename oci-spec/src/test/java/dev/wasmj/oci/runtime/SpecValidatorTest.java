@@ -1,0 +1,73 @@
+package dev.wasmj.oci.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Each rule rejects a bad document with the field's path in the message. */
+class SpecValidatorTest {
+    /** A valid document with one JSON fragment spliced in at the top level (it may override a field). */
+    static String config(String extra) {
+        String base = "\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+                + "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"}";
+        return "{" + (extra.isEmpty() ? base : base + "," + extra) + "}";
+    }
+
+    static String problem(String json) {
+        return assertThrows(SpecException.class, () -> SpecLoader.parse(json, "config.json")).getMessage();
+    }
+
+    @Test
+    void validDocumentPasses() {
+        SpecLoader.parse(config("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"}]}"), "config.json");
+    }
+
+    @Test
+    void unknownNamespaceIsNamedByIndex() {
+        String msg = problem(config("\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"netwrk\"}]}"));
+        assertTrue(msg.startsWith("config.json: linux.namespaces[2].type: unknown namespace \"netwrk\""), msg);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "duplicate namespace | \"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"pid\"}]} | linux.namespaces[1].type: duplicate namespace \"pid\"",
+        "relative namespace path | \"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"run/netns/x\"}]} | linux.namespaces[0].path: not an absolute path",
+        "relative mount destination | \"mounts\":[{\"destination\":\"proc\",\"type\":\"proc\"}] | mounts[0].destination: not an absolute path",
+        "zero id mapping | \"linux\":{\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":0}]} | linux.uidMappings[0].size: must be greater than 0",
+        "bad device type | \"linux\":{\"devices\":[{\"type\":\"x\",\"path\":\"/dev/x\"}]} | linux.devices[0].type: unknown device type \"x\"",
+        "relative device path | \"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"dev/x\",\"major\":1,\"minor\":3}]} | linux.devices[0].path: not an absolute path",
+        "bad rlimit | \"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"NOFILE\",\"hard\":1,\"soft\":1}]} | process.rlimits[0].type: unknown rlimit \"NOFILE\"",
+        "soft above hard | \"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":10,\"soft\":20}]} | process.rlimits[0]: soft limit 20 above hard limit 10",
+        "bad capability | \"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"NET_RAW\"]}} | process.capabilities.bounding[1]: unknown capability \"NET_RAW\"",
+        "relative cwd | \"process\":{\"args\":[\"sh\"],\"cwd\":\"tmp\"} | process.cwd: not an absolute path",
+        "empty args | \"process\":{\"args\":[],\"cwd\":\"/\"} | process.args: missing or empty",
+        "env without = | \"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"env\":[\"A=1\",\"B\"]} | process.env[1]: not KEY=value",
+        "zero memory limit | \"linux\":{\"resources\":{\"memory\":{\"limit\":0}}} | linux.resources.memory.limit: 0 must be greater than 0",
+        "swap below limit | \"linux\":{\"resources\":{\"memory\":{\"limit\":2000000,\"swap\":1000000}}} | linux.resources.memory.swap: 1000000 is below the memory limit",
+        "cpu shares 1 | \"linux\":{\"resources\":{\"cpu\":{\"shares\":1}}} | linux.resources.cpu.shares: 1 below the minimum of 2",
+        "relative hook | \"hooks\":{\"poststart\":[{\"path\":\"hook.sh\"}]} | hooks.poststart[0].path: not an absolute path",
+        "zero hook timeout | \"hooks\":{\"createRuntime\":[{\"path\":\"/bin/true\",\"timeout\":0}]} | hooks.createRuntime[0].timeout: must be greater than 0",
+        "relative masked path | \"linux\":{\"maskedPaths\":[\"proc/kcore\"]} | linux.maskedPaths[0]: not an absolute path",
+        "relative readonly path | \"linux\":{\"readonlyPaths\":[\"/proc/sys\",\"sys\"]} | linux.readonlyPaths[1]: not an absolute path",
+        "bad seccomp action | \"linux\":{\"seccomp\":{\"defaultAction\":\"ALLOW\"}} | linux.seccomp.defaultAction: unknown action \"ALLOW\"",
+        "bad seccomp op | \"linux\":{\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":0,\"value\":1,\"op\":\"EQ\"}]}]}} | linux.seccomp.syscalls[0].args[0].op: unknown operator \"EQ\"",
+        "bad propagation | \"linux\":{\"rootfsPropagation\":\"rsharedd\"} | linux.rootfsPropagation: unknown value \"rsharedd\"",
+        "old version | \"ociVersion\":\"0.9.0\" | ociVersion: unsupported version \"0.9.0\"",
+        "missing root | \"root\":{} | root.path: missing",
+    })
+    void badFieldIsNamed(String name, String fragment, String expected) {
+        String msg = problem(config(fragment));
+        assertTrue(msg.contains(expected), "expected \"" + expected + "\" in: " + msg);
+        assertTrue(msg.startsWith("config.json: "), msg);
+    }
+
+    @Test
+    void everyProblemIsReportedFirstOneFirst() {
+        String msg = problem("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"sh\"],\"cwd\":\"x\"},"
+                + "\"mounts\":[{\"destination\":\"y\"}]}");
+        assertTrue(msg.matches("config\\.json: process\\.cwd: .*; mounts\\[0\\]\\.destination: .*"), msg);
+    }
+}
