@@ -21,6 +21,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
@@ -32,6 +33,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -685,4 +687,94 @@ JNIEXPORT jintArray JNI_FN(openpty)(JNIEnv *env, jclass cls) {
 JNIEXPORT void JNI_FN(setControllingTerminal)(JNIEnv *env, jclass cls, jint fd) {
     (void)cls;
     if (ioctl(fd, TIOCSCTTY, 0) < 0) throw_errno(env, "ioctl(TIOCSCTTY)", errno);
+}
+
+/* Opens a pty pair of the devpts instance whose ptmx is ptmxPath and whose slaves are in ptsDir (the
+ * container's own /dev/pts, seen from before pivot_root). Returns {master, slave}, both close-on-exec. */
+JNIEXPORT jintArray JNI_FN(openPtyAt)(JNIEnv *env, jclass cls, jstring jptmx, jstring jptsDir) {
+    (void)cls;
+    char *ptmx = dup_string(env, jptmx);
+    char *pts_dir = dup_string(env, jptsDir);
+    int fds[2] = {-1, -1};
+    const char *step = "open ptmx";
+    int unlock = 0, n = -1;
+    char slave_path[4096];
+    fds[0] = open(ptmx, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fds[0] < 0) goto fail;
+    step = "ioctl(TIOCSPTLCK)";
+    if (ioctl(fds[0], TIOCSPTLCK, &unlock) < 0) goto fail;
+    step = "ioctl(TIOCGPTN)";
+    if (ioctl(fds[0], TIOCGPTN, &n) < 0) goto fail;
+    snprintf(slave_path, sizeof slave_path, "%s/%d", pts_dir, n);
+    step = "open pty slave";
+    fds[1] = open(slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fds[1] < 0) goto fail;
+    free(ptmx);
+    free(pts_dir);
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) (*env)->SetIntArrayRegion(env, out, 0, 2, fds);
+    return out;
+fail:;
+    int err = errno;
+    if (fds[0] >= 0) close(fds[0]);
+    free(ptmx);
+    free(pts_dir);
+    throw_errno(env, step, err);
+    return NULL;
+}
+
+JNIEXPORT void JNI_FN(setWindowSize)(JNIEnv *env, jclass cls, jint fd, jint rows, jint cols) {
+    (void)cls;
+    struct winsize ws = {(unsigned short)rows, (unsigned short)cols, 0, 0};
+    if (ioctl(fd, TIOCSWINSZ, &ws) < 0) throw_errno(env, "ioctl(TIOCSWINSZ)", errno);
+}
+
+/* A connected unix stream socket (runc's --console-socket), close-on-exec. */
+JNIEXPORT jint JNI_FN(connectUnix)(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    WITH_PATH(path, jpath, return -1);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof addr.sun_path) { free(path); throw_errno(env, "connect", ENAMETOOLONG); return -1; }
+    strcpy(addr.sun_path, path);
+    free(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) { throw_errno(env, "socket", errno); return -1; }
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        int err = errno;
+        close(fd);
+        throw_errno(env, "connect", err);
+        return -1;
+    }
+    return fd;
+}
+
+/* A listening unix stream socket at path (close-on-exec), for tools and tests that receive a console. */
+JNIEXPORT jint JNI_FN(listenUnix)(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    WITH_PATH(path, jpath, return -1);
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof addr.sun_path) { free(path); throw_errno(env, "bind", ENAMETOOLONG); return -1; }
+    strcpy(addr.sun_path, path);
+    free(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) { throw_errno(env, "socket", errno); return -1; }
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 8) < 0) {
+        int err = errno;
+        close(fd);
+        throw_errno(env, "bind/listen", err);
+        return -1;
+    }
+    return fd;
+}
+
+JNIEXPORT jint JNI_FN(accept)(JNIEnv *env, jclass cls, jint fd) {
+    (void)cls;
+    int r;
+    do { r = accept4(fd, NULL, NULL, SOCK_CLOEXEC); } while (r < 0 && errno == EINTR);
+    if (r < 0) throw_errno(env, "accept", errno);
+    return r;
 }

@@ -20,7 +20,7 @@ public final class BusyboxBundle {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final List<String> APPLETS = List.of("sh", "echo", "cat", "ls", "hostname", "sleep", "ps", "id",
             "mount", "touch", "dd", "seq", "true", "false", "wc", "head", "tail", "grep", "kill", "readlink", "stat",
-            "env", "pwd", "mkdir", "rm", "test", "[", "sync", "printf", "date", "tr");
+            "env", "pwd", "mkdir", "rm", "test", "[", "sync", "printf", "date", "tr", "tty", "stty");
 
     private final Path dir;
     private final ObjectNode config;

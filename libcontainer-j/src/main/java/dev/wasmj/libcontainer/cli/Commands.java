@@ -61,13 +61,11 @@ final class Commands {
 
     private Container createContainer(CommandLine cl) throws UsageException, ContainerException {
         String id = cl.positional(0, "container id");
-        if (cl.value("console-socket") != null) {
-            throw new ContainerException("--console-socket: terminals are not supported yet");
-        }
         CreateRequest request = CreateRequest.builder(id, Path.of(cl.value("bundle", ".")))
                 .logFd(log.fdForInit())
                 .debugLog(log::debug)
                 .debug(global.debug);
+        if (cl.value("console-socket") != null) request.consoleSocket(Path.of(cl.value("console-socket")));
         int preserve = Integer.parseInt(cl.value("preserve-fds", "0"));
         for (int fd = 3; fd < 3 + preserve; fd++) request.preserveFd(fd);
         return Container.create(store, request);

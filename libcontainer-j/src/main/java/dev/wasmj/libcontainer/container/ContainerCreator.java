@@ -43,10 +43,15 @@ final class ContainerCreator {
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
         Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
+        if (spec.getLinux() != null && spec.getLinux().getSeccomp() != null) {
+            // Refused rather than ignored: a workload must not run without the filter it asked for.
+            throw new ContainerException("config.json: linux.seccomp: seccomp profiles are not supported yet");
+        }
         CgroupManager cgroups = cgroups(spec, request.id);
 
         store.createDirectory(request.id);
         InitProcess init = null;
+        int consoleSocket = -1;
         boolean cgroupCreated = false;
         try (StateStore.Lock lock = store.lock(request.id)) {
             cgroups.create();
@@ -59,8 +64,12 @@ final class ContainerCreator {
             InitPlan plan = InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo,
                     request.preservedFds.size(), request.executor);
             LaunchOptions options = launchOptions(request, namespaces, cgroups, spec);
+            consoleSocket = connectConsole(request, spec);
+            if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
             long launched = System.nanoTime();
             init = new InitLauncher(sys).launch(plan, options);
+            closeQuietly(consoleSocket);
+            consoleSocket = -1;
             ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
                     init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
                     cgroups.path(), false, spec);
@@ -71,9 +80,37 @@ final class ContainerCreator {
             store.save(state);
             return new Container(sys, store, state, cgroups);
         } catch (ContainerException | RuntimeException | IOException e) {
+            closeQuietly(consoleSocket);
             undo(request.id, init, cgroupCreated ? cgroups : null);
             if (e instanceof ContainerException ce) throw ce;
             throw new ContainerException("create " + request.id + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** runc's rule: a terminal needs a console socket, and a console socket needs a terminal. */
+    private int connectConsole(CreateRequest request, Spec spec) throws ContainerException {
+        boolean terminal = Boolean.TRUE.equals(spec.getProcess().getTerminal());
+        if (terminal && request.consoleSocket == null) {
+            throw new ContainerException("config.json: process.terminal is true but no console socket was given (--console-socket)");
+        }
+        if (!terminal && request.consoleSocket != null) {
+            throw new ContainerException("--console-socket given but config.json: process.terminal is false");
+        }
+        if (!terminal) return -1;
+        try {
+            return sys.connectUnix(request.consoleSocket.toAbsolutePath().toString());
+        } catch (SyscallException e) {
+            throw new ContainerException("--console-socket: " + e.getMessage(), e);
+        }
+    }
+
+    private void closeQuietly(int fd) {
+        if (fd >= 0) {
+            try {
+                sys.close(fd);
+            } catch (SyscallException ignored) {
+                // closing is all we wanted
+            }
         }
     }
 

@@ -20,6 +20,7 @@ public final class CreateRequest {
     final List<Path> executorClasspath = new ArrayList<>();
     final List<String> jvmOptions = new ArrayList<>();
     boolean debug;
+    Path consoleSocket;
     java.util.function.Consumer<String> debugLog = message -> {};
 
     private CreateRequest(String id, Path bundle) {
@@ -66,6 +67,12 @@ public final class CreateRequest {
     /** Receives debug lines about the create (e.g. how long the init took to be ready). */
     public CreateRequest debugLog(java.util.function.Consumer<String> sink) {
         debugLog = sink;
+        return this;
+    }
+
+    /** runc's --console-socket: where the pty master is sent when process.terminal is true. */
+    public CreateRequest consoleSocket(Path socket) {
+        consoleSocket = socket;
         return this;
     }
 

@@ -103,7 +103,9 @@ final class InitPlanFactory {
                 Boolean.TRUE.equals(p.getNoNewPrivileges()),
                 p.getOomScoreAdj(),
                 capabilities(p.getCapabilities()),
-                Boolean.TRUE.equals(p.getTerminal()));
+                Boolean.TRUE.equals(p.getTerminal()),
+                p.getConsoleSize() == null || p.getConsoleSize().getHeight() == null ? 0 : p.getConsoleSize().getHeight(),
+                p.getConsoleSize() == null || p.getConsoleSize().getWidth() == null ? 0 : p.getConsoleSize().getWidth());
     }
 
     /** null when the spec has no capabilities section: then the workload keeps the init's (all of root's). */

@@ -55,6 +55,7 @@ public final class ContainerInit {
         log.debug("plan received");
         if (plan.newMountNamespace()) prepareRootfs();
         log.debug("rootfs prepared");
+        if (plan.process().terminal()) new Console(sys).setUp(plan.rootfs(), plan.process());
         if (plan.newUtsNamespace()) setNames();
         if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
         new HookRunner(sys, InitFds.LOG).run("createContainer", plan.createContainerHooks(), stateJson("created"));
@@ -86,6 +87,7 @@ public final class ContainerInit {
         sys.close(startGate);
         new HookRunner(sys, InitFds.LOG).run("startContainer", plan.startContainerHooks(), stateJson("running"));
         sys.chdir(plan.process().cwd());
+        if (plan.process().terminal()) new Console(sys).becomeControllingTerminal();
         return executor.run(workload);
     }
 

@@ -16,8 +16,10 @@ public final class InitFds {
     public static final int CONTAINER_STDIN = 4;
     public static final int CONTAINER_STDOUT = 5;
     public static final int CONTAINER_STDERR = 6;
+    /** The console socket (--console-socket) when the process wants a terminal: the pty master goes there. */
+    public static final int CONSOLE_SOCKET = 7;
     /** The first of the preserved fds (runc's --preserve-fds); they become 3, 4, ... of the workload. */
-    public static final int FIRST_PRESERVED = 7;
+    public static final int FIRST_PRESERVED = 8;
 
     private InitFds() {}
 }

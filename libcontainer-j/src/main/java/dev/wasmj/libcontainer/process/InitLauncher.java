@@ -53,6 +53,7 @@ public final class InitLauncher {
                     .fd(InitFds.CONTAINER_STDERR, options.stderr)
                     .newNamespaces(options.newNamespaces)
                     .newSession(true);
+            if (options.consoleSocket >= 0) spawn.fd(InitFds.CONSOLE_SOCKET, options.consoleSocket);
             for (int i = 0; i < options.preservedFds.size(); i++) {
                 spawn.fd(InitFds.FIRST_PRESERVED + i, options.preservedFds.get(i));
             }

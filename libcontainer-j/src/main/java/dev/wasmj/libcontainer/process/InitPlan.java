@@ -63,5 +63,7 @@ public record InitPlan(
             boolean noNewPrivileges,
             Integer oomScoreAdj,
             long[] capabilities,
-            boolean terminal) {}
+            boolean terminal,
+            int consoleRows,
+            int consoleColumns) {}
 }

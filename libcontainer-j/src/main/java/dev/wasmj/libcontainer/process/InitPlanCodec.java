@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c32; // "JPL2": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c33; // "JPL3": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -130,6 +130,8 @@ public final class InitPlanCodec {
             for (long mask : p.capabilities()) out.writeLong(mask);
         }
         out.writeBoolean(p.terminal());
+        out.writeInt(p.consoleRows());
+        out.writeInt(p.consoleColumns());
     }
 
     private static ProcessPlan readProcess(DataInput in) throws IOException {
@@ -152,7 +154,9 @@ public final class InitPlanCodec {
             for (int i = 0; i < 5; i++) caps[i] = in.readLong();
         }
         boolean terminal = in.readBoolean();
-        return new ProcessPlan(args, env, cwd, uid, gid, groups, umask, rlimits, nnp, oom, caps, terminal);
+        int rows = in.readInt();
+        int columns = in.readInt();
+        return new ProcessPlan(args, env, cwd, uid, gid, groups, umask, rlimits, nnp, oom, caps, terminal, rows, columns);
     }
 
     private static void writeHooks(DataOutput out, List<HookEntry> hooks) throws IOException {

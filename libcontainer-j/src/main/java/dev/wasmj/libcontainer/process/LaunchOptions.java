@@ -23,6 +23,7 @@ public final class LaunchOptions {
     final List<String> jvmOptions = new ArrayList<>();
     final List<Path> extraClasspath = new ArrayList<>();
     boolean debug;
+    int consoleSocket = -1;
 
     public LaunchOptions newNamespaces(int cloneFlags) {
         newNamespaces |= cloneFlags;
@@ -65,6 +66,12 @@ public final class LaunchOptions {
 
     public LaunchOptions classpath(Path jarOrDirectory) {
         extraClasspath.add(jarOrDirectory);
+        return this;
+    }
+
+    /** A connected console socket (an fd of this process) to send the container's pty master over. */
+    public LaunchOptions consoleSocket(int fd) {
+        consoleSocket = fd;
         return this;
     }
 

@@ -118,6 +118,35 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int[] openPtyAt(String ptmx, String ptsDirectory) {
+        return Native.openPtyAt(ptmx, ptsDirectory);
+    }
+
+    @Override
+    public void setWindowSize(int fd, int rows, int cols) {
+        Native.setWindowSize(fd, rows, cols);
+    }
+
+    @Override
+    public int connectUnix(String path) {
+        try {
+            return Native.connectUnix(path);
+        } catch (SyscallException e) {
+            throw e.withContext("connect " + path);
+        }
+    }
+
+    @Override
+    public int listenUnix(String path) {
+        return Native.listenUnix(path);
+    }
+
+    @Override
+    public int accept(int listeningFd) {
+        return Native.accept(listeningFd);
+    }
+
+    @Override
     public void mount(String source, String target, String type, long flags, String data) {
         try {
             Native.mount(source, target, type, flags, data);

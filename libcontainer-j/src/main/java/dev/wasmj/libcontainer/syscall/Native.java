@@ -78,4 +78,14 @@ final class Native {
     static native int[] openpty();
 
     static native void setControllingTerminal(int fd);
+
+    static native int[] openPtyAt(String ptmx, String ptsDirectory);
+
+    static native void setWindowSize(int fd, int rows, int cols);
+
+    static native int connectUnix(String path);
+
+    static native int listenUnix(String path);
+
+    static native int accept(int fd);
 }

@@ -62,6 +62,19 @@ public interface Syscalls {
 
     void setControllingTerminal(int fd);
 
+    /** {master, slave} of a new pty of the devpts instance with this ptmx and slave directory. */
+    int[] openPtyAt(String ptmx, String ptsDirectory);
+
+    void setWindowSize(int fd, int rows, int cols);
+
+    /** A unix stream socket connected to path. */
+    int connectUnix(String path);
+
+    /** A unix stream socket listening at path. */
+    int listenUnix(String path);
+
+    int accept(int listeningFd);
+
     // --- mounts and the filesystem
     void mount(String source, String target, String type, long flags, String data);
 
