@@ -6,27 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
 import dev.wasmj.it.support.HostSnapshot;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Bad input gets an error naming the problem, and leaves no state, cgroup, mount or process. */
-class BadInputTest {
+class BadInputTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-bad";
 
-    @TempDir
-    Path tmp;
-
-    Cli cli;
     HostSnapshot before;
 
     @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
+    void takeSnapshot() {
         before = HostSnapshot.take(CGROUP_PREFIX);
     }
 

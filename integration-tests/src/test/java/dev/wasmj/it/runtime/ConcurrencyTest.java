@@ -5,27 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.RootOnly;
-import java.nio.file.Path;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Two commands on one container at once take turns: exactly one start wins, exactly one create of an id. */
-class ConcurrencyTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
-
+class ConcurrencyTest extends ContainerTestBase {
     @Test
     void twoStartsOfOneContainer() {
         BusyboxBundle b = BusyboxBundle.create(tmp).shell("sleep 30");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.io.ByteArrayOutputStream;
@@ -14,23 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** process.terminal with --console-socket: the pty master arrives over the socket, as with runc. */
-class ConsoleTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
-
+class ConsoleTest extends ContainerTestBase {
     @Test
     void terminalComesOverTheConsoleSocket() throws Exception {
         Syscalls sys = Syscalls.linux();

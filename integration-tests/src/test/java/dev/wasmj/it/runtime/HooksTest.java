@@ -7,27 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Hooks run in the spec's order, each with the container state on stdin; a failing one stops create. */
-class HooksTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
-
+class HooksTest extends ContainerTestBase {
     @Test
     void hooksRunInOrderWithState() throws Exception {
         Path log = tmp.resolve("hooks.log");

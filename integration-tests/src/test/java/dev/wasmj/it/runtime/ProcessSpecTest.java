@@ -5,27 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.RootOnly;
-import java.nio.file.Path;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The process section of the spec as the workload sees it: user, groups, cwd, env, rlimits, capabilities, sysctl. */
-class ProcessSpecTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
-
+class ProcessSpecTest extends ContainerTestBase {
     @Test
     void workloadGetsWhatTheSpecSays() {
         BusyboxBundle b = BusyboxBundle.create(tmp).shell(String.join("; ",

@@ -6,26 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
 import dev.wasmj.it.support.HostSnapshot;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Limits from linux.resources hold, and a container killed by one is still cleaned up. */
-class ResourcesTest {
+class ResourcesTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-resources";
-
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
 
     @Test
     void memoryLimitOomKillsAnAllocationPastIt() {

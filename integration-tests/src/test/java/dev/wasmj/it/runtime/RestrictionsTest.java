@@ -5,25 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** maskedPaths, readonlyPaths and root.readonly hold inside the container. */
-class RestrictionsTest {
-    @TempDir
-    Path tmp;
-
-    Cli cli;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-        cli = new Cli(tmp.resolve("state"));
-    }
-
+class RestrictionsTest extends ContainerTestBase {
     @Test
     void maskedPathsAreEmpty() {
         BusyboxBundle b = BusyboxBundle.create(tmp).shell(
