@@ -72,6 +72,18 @@ class CliRunTest extends ContainerTestBase {
         assertEquals(List.of("lo"), r.stdout().lines().filter(l -> !l.contains(":")).collect(Collectors.toList()));
     }
 
+    /** Debian 12's JDK is 17; the runtime must also run on 21 and 25 (Temurin 25 where the machine has it). */
+    @Test
+    void runsTheSameOnJdk25WithoutWarnings() {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(jdk25.resolve("bin/java")), "no JDK 25 here");
+        BusyboxBundle b = BusyboxBundle.create(tmp).shell("echo pid=$$; exit 7");
+        Cli.Result r = new Cli(tmp.resolve("state25"), jdk25).run("run", "--bundle", b.dir().toString(), "on25");
+        assertEquals(7, r.exitCode(), r.toString());
+        assertEquals("pid=1\n", r.stdout(), r.toString());
+        assertEquals("", r.stderr(), "no JVM warning (native access) reaches the user: " + r);
+    }
+
     @Test
     void createStartStateDelete() {
         BusyboxBundle b = BusyboxBundle.create(tmp).shell("sleep 30");

@@ -12,9 +12,16 @@ import java.util.concurrent.TimeUnit;
 /** Runs the built {@code libcontainer-j} command (target/dist/bin) as a user would, with its own --root. */
 public final class Cli {
     private final Path root;
+    private final Path javaHome;
 
     public Cli(Path root) {
+        this(root, Path.of(System.getProperty("java.home")));
+    }
+
+    /** The command run on another JDK (JAVA_HOME), e.g. to check it works on 25 as on 17. */
+    public Cli(Path root, Path javaHome) {
         this.root = root;
+        this.javaHome = javaHome;
     }
 
     public static Path dist() {
@@ -43,7 +50,7 @@ public final class Cli {
         cmd.add(root.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
         // Files, not pipes: a created container keeps the command's stdout and stderr (they are its own),
         // so a pipe would not see its end until the container exits.
         try {

@@ -27,7 +27,10 @@ public final class InitLauncher {
             // JDK 24+ warns on stderr when a library is loaded without it; JDK 17 accepts it too.
             "--enable-native-access=ALL-UNNAMED",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k",
-            "-XX:-PrintWarnings", "-Xms8m");
+            "-XX:-PrintWarnings", "-Xms8m",
+            // Its messages go to the log (stderr), none of CDS's: JDK 24+ reports --enable-native-access as
+            // a mismatch with its base archive, and carries on.
+            "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");
 
     private final Syscalls sys;
 
