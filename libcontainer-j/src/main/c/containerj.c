@@ -187,6 +187,16 @@ static int spawn_child(void *p) {
     step = STEP_FDS;
     int rc = remap_fds(a->fd_map, a->fd_pairs);
     if (rc != 0) { errno = rc; goto fail; }
+    /* Gaps in the map below close_from (3 and 4 when only 0-2 and 5 are mapped) still hold the parent's
+     * fds, and a JVM opens most of its files without O_CLOEXEC: mark them too, so the child gets exactly
+     * the mapped fds. Unmapped 0-2 are left alone: a child without an fd map inherits the caller's stdio. */
+    for (int fd = 3; fd < a->close_from; fd++) {
+        int mapped = 0;
+        for (int i = 0; i < a->fd_pairs; i++) {
+            if (a->fd_map[2 * i] == fd) { mapped = 1; break; }
+        }
+        if (!mapped) fcntl(fd, F_SETFD, FD_CLOEXEC); /* EBADF when the parent has no such fd: nothing to do */
+    }
     if (syscall(SYS_close_range, a->close_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
     step = STEP_EXEC;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &a->child_mask, NULL, _NSIG / 8);

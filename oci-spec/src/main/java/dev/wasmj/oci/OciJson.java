@@ -1,7 +1,11 @@
 package dev.wasmj.oci;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +22,8 @@ import java.nio.file.Path;
 public final class OciJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // "{...} garbage" is a damaged file, not a document followed by noise to ignore.
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
             .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false);
 
     private OciJson() {}
@@ -37,24 +43,39 @@ public final class OciJson {
         }
     }
 
-    /** Maps JSON text to type; syntax errors name line and column, type errors the field path. */
+    /**
+     * Maps JSON text to type. A syntax error names line and column ("line 4, column 7: ..."); a value of the
+     * wrong type names its field first ("process.args: expected an array, found a string (line 1, column 61)").
+     */
     public static <T> T parse(String json, String sourceName, Class<T> type) {
         try {
             T value = MAPPER.readValue(json, type);
             if (value == null) throw new SpecException(sourceName + ": empty document (null)");
             return value;
-        } catch (MismatchedInputException e) {
-            String path = path(e);
-            String what = e.getTargetType() == null ? "wrong type" : "expected " + describe(e.getTargetType());
-            if (path.isEmpty()) throw new SpecException(sourceName + ": " + what + " " + location(e.getLocation()), e);
-            throw new SpecException(sourceName + ": " + path + ": " + what + " " + location(e.getLocation()), e);
+        } catch (StreamReadException e) {
+            // Not well-formed JSON: where it broke is what helps, the field is often not known yet.
+            throw new SpecException(sourceName + ": " + location(e.getLocation()) + ": " + e.getOriginalMessage(), e);
         } catch (JsonMappingException e) {
-            String path = path(e);
-            throw new SpecException(sourceName + ": " + (path.isEmpty() ? "" : path + ": ") + location(e.getLocation())
-                    + ": " + e.getOriginalMessage(), e);
+            if (e.getCause() instanceof StreamReadException syntax && !(syntax instanceof InputCoercionException)) {
+                // Databind wraps a syntax error met inside a nested object; report it as a syntax error.
+                // (A number too large for its field is a value problem: that keeps its field path below.)
+                throw new SpecException(sourceName + ": " + location(syntax.getLocation()) + ": "
+                        + syntax.getOriginalMessage(), e);
+            }
+            String field = path(e);
+            String prefix = sourceName + ": " + (field.isEmpty() ? "" : field + ": ");
+            throw new SpecException(prefix + mappingProblem(e) + " (" + location(e.getLocation()) + ")", e);
         } catch (JsonProcessingException e) {
             throw new SpecException(sourceName + ": " + location(e.getLocation()) + ": " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static String mappingProblem(JsonMappingException e) {
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            String found = e.getProcessor() instanceof JsonParser p ? found(p.currentToken()) : null;
+            return "expected " + describe(m.getTargetType()) + (found == null ? "" : ", found " + found);
+        }
+        return e.getOriginalMessage();
     }
 
     public static String toJson(Object value) {
@@ -80,7 +101,20 @@ public final class OciJson {
     }
 
     private static String location(JsonLocation l) {
-        return l == null ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
+        return l == null ? "unknown location" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
+    }
+
+    private static String found(JsonToken t) {
+        if (t == null) return null;
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> null;
+        };
     }
 
     private static String describe(Class<?> type) {

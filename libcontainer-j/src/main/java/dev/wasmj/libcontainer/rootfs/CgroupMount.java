@@ -75,13 +75,23 @@ final class CgroupMount {
             String name = mountPoint.equals("/sys/fs/cgroup") ? "" : Path.of(mountPoint).getFileName().toString();
             List<String> controllers = new ArrayList<>();
             for (String opt : right[2].split(",")) {
-                if (!opt.equals("rw") && !opt.equals("ro") && !opt.startsWith("nsdelegate") && !opt.startsWith("memory_")) {
-                    controllers.add(opt);
-                }
+                if (!isHierarchyOption(opt)) controllers.add(opt);
             }
             out.add(new Hierarchy(fsType, mountPoint, name, fsType.equals("cgroup2") ? "" : String.join(",", controllers)));
         }
         return out;
+    }
+
+    /**
+     * The super options of a cgroup mount that are not controllers (kernel cgroup1_show_options and
+     * cgroup2's): systemd mounts its hierarchy "rw,xattr,name=systemd", and /proc/self/cgroup names it
+     * "name=systemd" only.
+     */
+    private static boolean isHierarchyOption(String opt) {
+        return opt.equals("rw") || opt.equals("ro") || opt.equals("noprefix") || opt.equals("xattr")
+                || opt.equals("cpuset_v2_mode") || opt.equals("favordynmods") || opt.equals("clone_children")
+                || opt.startsWith("release_agent=") || opt.startsWith("nsdelegate") || opt.startsWith("memory_")
+                || opt.startsWith("pids_");
     }
 
     /** controllers -> this process's cgroup path, from /proc/self/cgroup ("" is the v2 hierarchy). */

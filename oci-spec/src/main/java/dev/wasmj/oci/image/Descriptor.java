@@ -1,6 +1,7 @@
 package dev.wasmj.oci.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.wasmj.oci.runtime.Extensible;
 import java.util.List;
 import java.util.Map;
 

@@ -2,6 +2,7 @@ package dev.wasmj.oci.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.wasmj.oci.runtime.Extensible;
 import java.util.List;
 
 /** The rootfs section of an image configuration. */

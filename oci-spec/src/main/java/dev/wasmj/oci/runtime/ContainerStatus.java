@@ -1,5 +1,7 @@
 package dev.wasmj.oci.runtime;
 
+import java.util.Optional;
+
 /** The status values of the state document. */
 public enum ContainerStatus {
     CREATING("creating"),
@@ -16,5 +18,12 @@ public enum ContainerStatus {
 
     public String jsonName() {
         return jsonName;
+    }
+
+    public static Optional<ContainerStatus> fromJson(String name) {
+        for (ContainerStatus s : values()) {
+            if (s.jsonName.equals(name)) return Optional.of(s);
+        }
+        return Optional.empty();
     }
 }

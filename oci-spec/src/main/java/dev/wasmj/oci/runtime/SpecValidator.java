@@ -47,7 +47,11 @@ public final class SpecValidator {
             problem("root.path", "missing");
         }
         if (s.getProcess() != null) process(s.getProcess());
-        list(s.getMounts(), "mounts", (m, f) -> absolute(m.getDestination(), f + ".destination"));
+        list(s.getMounts(), "mounts", (m, f) -> {
+            absolute(m.getDestination(), f + ".destination");
+            idMappings(m.getUidMappings(), f + ".uidMappings");
+            idMappings(m.getGidMappings(), f + ".gidMappings");
+        });
         if (s.getHooks() != null) hooks(s.getHooks());
         if (s.getLinux() != null) linux(s.getLinux());
     }

@@ -60,4 +60,10 @@ public class State extends Extensible {
     public void setAnnotations(Map<String, String> annotations) {
         this.annotations = annotations;
     }
+
+    /** The status as an enum; throws IllegalArgumentException for an unknown status. */
+    public ContainerStatus containerStatus() {
+        return ContainerStatus.fromJson(status)
+                .orElseThrow(() -> new IllegalArgumentException("unknown container status \"" + status + "\""));
+    }
 }

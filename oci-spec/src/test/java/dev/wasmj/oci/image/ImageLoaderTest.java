@@ -63,4 +63,48 @@ class ImageLoaderTest {
         SpecException e = assertThrows(SpecException.class, () -> ImageLoader.config("{\"os\":\"linux\"}", "config"));
         assertEquals("config: architecture: missing", e.getMessage());
     }
+
+    @Test
+    void wasmArtifactWithAComponentLayer() {
+        Manifest m = ImageLoader.manifest("{\"schemaVersion\":2,\"artifactType\":\"" + MediaTypes.WASM_CONFIG + "\","
+                + "\"config\":{\"mediaType\":\"" + MediaTypes.WASM_CONFIG + "\",\"digest\":\"" + DIGEST + "\",\"size\":2},"
+                + "\"layers\":[{\"mediaType\":\"" + MediaTypes.WASM_COMPONENT_LAYER + "\",\"digest\":\"" + DIGEST
+                + "\",\"size\":99}]}", "manifest");
+        assertEquals(MediaTypes.WASM_CONFIG, m.getConfig().getMediaType());
+        assertEquals("application/vnd.bytecodealliance.wasm.component.layer.v0+wasm", m.getLayers().get(0).getMediaType());
+        assertTrue(MediaTypes.isWasmLayer(m.getLayers().get(0).getMediaType()));
+    }
+
+    @Test
+    void dockerManifestListWithAVariant() {
+        Index list = ImageLoader.index("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST_LIST + "\","
+                + "\"manifests\":[{\"mediaType\":\"" + MediaTypes.DOCKER_MANIFEST + "\",\"digest\":\"" + DIGEST
+                + "\",\"size\":7,\"platform\":{\"architecture\":\"arm\",\"os\":\"linux\",\"variant\":\"v7\"}}]}",
+                "index.json");
+        assertEquals("application/vnd.docker.distribution.manifest.list.v2+json", list.getMediaType());
+        assertEquals("v7", list.getManifests().get(0).getPlatform().getVariant());
+    }
+
+    @Test
+    void unknownFieldsSurviveARoundTrip() throws Exception {
+        ImageConfig c = ImageLoader.config("{\"architecture\":\"wasm\",\"os\":\"wasip2\",\"vendor\":{\"a\":1},"
+                + "\"config\":{\"Cmd\":[\"x\"],\"Healthcheck\":{\"Test\":[\"NONE\"]}}}", "config");
+        var saved = OciJson.mapper().readTree(OciJson.toJson(c));
+        assertEquals(1, saved.get("vendor").get("a").asInt());
+        assertEquals("NONE", saved.get("config").get("Healthcheck").get("Test").get(0).asText());
+        assertEquals("x", saved.get("config").get("Cmd").get(0).asText());
+    }
+
+    @Test
+    void wrongTypeNamesTheField() {
+        SpecException e = assertThrows(SpecException.class, () -> ImageLoader.manifest("{\"schemaVersion\":2,"
+                + "\"config\":{\"mediaType\":\"x\",\"digest\":\"" + DIGEST + "\",\"size\":1},\"layers\":{}}", "manifest"));
+        assertTrue(e.getMessage().startsWith("manifest: layers: expected an array, found an object"), e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorNamesLineAndColumn() {
+        SpecException e = assertThrows(SpecException.class, () -> ImageLoader.index("{\n\"schemaVersion\": 2,,\n}", "index.json"));
+        assertTrue(e.getMessage().startsWith("index.json: line 2, column "), e.getMessage());
+    }
 }
