@@ -303,7 +303,7 @@ static int cap_last(void) {
 JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv,
                                     jobjectArray jenvp, jintArray jfdMap, jint closeFrom, jint uid, jint gid,
                                     jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs,
-                                    jbyteArray jseccomp) {
+                                    jbyteArray jseccomp, jint seccompFlags) {
     (void)cls;
     char *path = dup_string(env, jpath);
     char **argv = dup_string_array(env, jargv);
@@ -316,19 +316,30 @@ JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobj
     if (have_caps) (*env)->GetLongArrayRegion(env, jcaps, 0, 5, caps);
     struct sock_filter *filter = NULL;
     int filter_len = 0;
+    int filter_missing = 0;
     if (jseccomp != NULL) {
         jsize n = (*env)->GetArrayLength(env, jseccomp);
         filter = malloc((size_t)n + 1);
         filter_len = n / (int)sizeof(struct sock_filter);
         if (filter != NULL) (*env)->GetByteArrayRegion(env, jseccomp, 0, n, (jbyte *)filter);
+        else filter_missing = 1; /* never run a workload without the filter it asked for */
     }
     const char *step = "execWorkload";
-    if (path == NULL || argv == NULL || envp == NULL) { errno = ENOMEM; goto fail; }
+    if (path == NULL || argv == NULL || envp == NULL || filter_missing) { errno = ENOMEM; goto fail; }
+    int filter_installed = 0;
 
     step = "execWorkload: set up fds";
     int rc = remap_fds(fd_map, map_len / 2);
     if (rc != 0) { errno = rc; goto fail; }
 
+    if (filter != NULL && !noNewPrivs) {
+        /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which the workload's capability
+         * sets may not keep: install it now, as runc does. The calls below must then be allowed by it. */
+        step = "execWorkload: seccomp";
+        struct sock_fprog prog = {(unsigned short)filter_len, filter};
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, seccompFlags, &prog) < 0) goto fail;
+        filter_installed = 1;
+    }
     if (have_caps) {
         step = "execWorkload: drop bounding capabilities";
         int last = cap_last();
@@ -368,10 +379,9 @@ JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobj
             if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) goto fail;
         }
     }
-    if (noNewPrivs || filter != NULL) {
+    if (noNewPrivs) {
         step = "execWorkload: PR_SET_NO_NEW_PRIVS";
-        /* seccomp without CAP_SYS_ADMIN needs it; the spec's noNewPrivileges asks for it anyway. */
-        if (noNewPrivs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) goto fail;
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) goto fail;
     }
     step = "execWorkload: close inherited fds";
     if (syscall(SYS_close_range, closeFrom, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
@@ -387,10 +397,11 @@ JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobj
             syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
         }
     }
-    if (filter != NULL) {
+    if (filter != NULL && !filter_installed) {
+        /* As late as possible, so the filter only has to allow the workload's own calls (and execve). */
         step = "execWorkload: seccomp";
         struct sock_fprog prog = {(unsigned short)filter_len, filter};
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) goto fail;
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, seccompFlags, &prog) < 0) goto fail;
     }
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
     step = "execve";

@@ -55,16 +55,6 @@ class ConsoleTest extends ContainerTestBase {
         assertTrue(r.stderr().contains("process.terminal is true but no console socket was given"), r.toString());
     }
 
-    @Test
-    void seccompProfileIsRefusedNotIgnored() {
-        BusyboxBundle b = BusyboxBundle.create(tmp, "true");
-        b.linux().putObject("seccomp").put("defaultAction", "SCMP_ACT_ALLOW");
-        b.write();
-        Cli.Result r = cli.run("create", "--bundle", b.dir().toString(), "seccomp");
-        assertEquals(1, r.exitCode(), r.toString());
-        assertTrue(r.stderr().contains("linux.seccomp: seccomp profiles are not supported yet"), r.toString());
-    }
-
     /** Reads the pty master until the slave side is gone (the kernel then reports EIO). */
     private static String readUntilClosed(InputStream in) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

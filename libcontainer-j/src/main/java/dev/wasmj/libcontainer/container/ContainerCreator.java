@@ -43,10 +43,6 @@ final class ContainerCreator {
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
         Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
-        if (spec.getLinux() != null && spec.getLinux().getSeccomp() != null) {
-            // Refused rather than ignored: a workload must not run without the filter it asked for.
-            throw new ContainerException("config.json: linux.seccomp: seccomp profiles are not supported yet");
-        }
         CgroupManager cgroups = cgroups(spec, request.id);
 
         store.createDirectory(request.id);
@@ -61,8 +57,7 @@ final class ContainerCreator {
             }
             Path fifo = store.execFifo(request.id);
             sys.mkfifo(fifo.toString(), 0600);
-            InitPlan plan = InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo,
-                    request.preservedFds.size(), request.executor);
+            InitPlan plan = plan(request, spec, rootfs, namespaces, fifo);
             LaunchOptions options = launchOptions(request, namespaces, cgroups, spec);
             consoleSocket = connectConsole(request, spec);
             if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
@@ -84,6 +79,16 @@ final class ContainerCreator {
             undo(request.id, init, cgroupCreated ? cgroups : null);
             if (e instanceof ContainerException ce) throw ce;
             throw new ContainerException("create " + request.id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InitPlan plan(CreateRequest request, Spec spec, Path rootfs, Namespaces namespaces, Path fifo)
+            throws ContainerException {
+        try {
+            return InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo, request.preservedFds.size(),
+                    request.executor);
+        } catch (IllegalArgumentException | dev.wasmj.libcontainer.seccomp.SeccompException e) {
+            throw new ContainerException("config.json: " + e.getMessage(), e);
         }
     }
 

@@ -26,7 +26,10 @@ public final class Features {
         linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "uts"));
         linux.put("capabilities", Capabilities.all());
         linux.put("cgroup", Map.of("v1", true, "v2", true, "systemd", false, "systemdUser", false));
-        linux.put("seccomp", Map.of("enabled", false));
+        linux.put("seccomp", Map.of("enabled", true, "actions", List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",
+                "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE",
+                "SCMP_ACT_TRAP"), "operators", List.of("SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+                "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE")));
         linux.put("apparmor", Map.of("enabled", false));
         linux.put("selinux", Map.of("enabled", false));
         doc.put("linux", linux);

@@ -12,7 +12,10 @@ import dev.wasmj.libcontainer.syscall.CloneFlags;
 import dev.wasmj.oci.runtime.Hook;
 import dev.wasmj.oci.runtime.Linux;
 import dev.wasmj.oci.runtime.LinuxCapabilities;
+import dev.wasmj.libcontainer.seccomp.Arch;
+import dev.wasmj.libcontainer.seccomp.SeccompCompiler;
 import dev.wasmj.oci.runtime.LinuxDevice;
+import dev.wasmj.oci.runtime.LinuxSeccomp;
 import dev.wasmj.oci.runtime.Mount;
 import dev.wasmj.oci.runtime.PosixRlimit;
 import dev.wasmj.oci.runtime.Spec;
@@ -23,7 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns a validated spec into the init's plan: every option parsed and every name resolved here, in the runtime. */
+/**
+ * Turns a validated spec into the init's plan: every option parsed, every name resolved and the seccomp
+ * profile compiled here, in the runtime. Errors (IllegalArgumentException, SeccompException) name the field.
+ */
 final class InitPlanFactory {
     private InitPlanFactory() {}
 
@@ -44,7 +50,7 @@ final class InitPlanFactory {
                 linux.getSysctl() == null ? Map.of() : new LinkedHashMap<>(linux.getSysctl()),
                 orEmpty(linux.getMaskedPaths()),
                 orEmpty(linux.getReadonlyPaths()),
-                process(spec.getProcess()),
+                process(spec.getProcess(), linux.getSeccomp()),
                 execFifo.toString(),
                 spec.getHooks() != null && (notEmpty(spec.getHooks().getPrestart()) || notEmpty(spec.getHooks().getCreateRuntime())),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getCreateContainer()),
@@ -80,7 +86,7 @@ final class InitPlanFactory {
         return new ArrayList<>(byPath.values());
     }
 
-    private static ProcessPlan process(dev.wasmj.oci.runtime.Process p) {
+    private static ProcessPlan process(dev.wasmj.oci.runtime.Process p, LinuxSeccomp seccomp) {
         User user = p.getUser() == null ? new User() : p.getUser();
         List<Integer> gids = user.getAdditionalGids() == null ? List.of() : user.getAdditionalGids();
         List<Rlimit> rlimits = new ArrayList<>();
@@ -105,7 +111,9 @@ final class InitPlanFactory {
                 capabilities(p.getCapabilities()),
                 Boolean.TRUE.equals(p.getTerminal()),
                 p.getConsoleSize() == null || p.getConsoleSize().getHeight() == null ? 0 : p.getConsoleSize().getHeight(),
-                p.getConsoleSize() == null || p.getConsoleSize().getWidth() == null ? 0 : p.getConsoleSize().getWidth());
+                p.getConsoleSize() == null || p.getConsoleSize().getWidth() == null ? 0 : p.getConsoleSize().getWidth(),
+                seccomp == null ? null : SeccompCompiler.compile(seccomp, Arch.nativeArch()),
+                seccomp == null ? 0 : SeccompCompiler.flags(seccomp));
     }
 
     /** null when the spec has no capabilities section: then the workload keeps the init's (all of root's). */

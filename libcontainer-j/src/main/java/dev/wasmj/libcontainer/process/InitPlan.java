@@ -50,7 +50,10 @@ public record InitPlan(
 
     public record Rlimit(int resource, long soft, long hard) {}
 
-    /** The user process. capabilities: null to keep all, else {bounding, effective, permitted, inheritable, ambient}. */
+    /**
+     * The user process. capabilities: null to keep all, else {bounding, effective, permitted, inheritable,
+     * ambient}; seccompFilter: the compiled BPF program, or null.
+     */
     public record ProcessPlan(
             List<String> args,
             List<String> env,
@@ -65,5 +68,7 @@ public record InitPlan(
             long[] capabilities,
             boolean terminal,
             int consoleRows,
-            int consoleColumns) {}
+            int consoleColumns,
+            byte[] seccompFilter,
+            int seccompFlags) {}
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c33; // "JPL3": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c34; // "JPL4": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -132,6 +132,9 @@ public final class InitPlanCodec {
         out.writeBoolean(p.terminal());
         out.writeInt(p.consoleRows());
         out.writeInt(p.consoleColumns());
+        out.writeInt(p.seccompFilter() == null ? -1 : p.seccompFilter().length);
+        if (p.seccompFilter() != null) out.write(p.seccompFilter());
+        out.writeInt(p.seccompFlags());
     }
 
     private static ProcessPlan readProcess(DataInput in) throws IOException {
@@ -156,7 +159,15 @@ public final class InitPlanCodec {
         boolean terminal = in.readBoolean();
         int rows = in.readInt();
         int columns = in.readInt();
-        return new ProcessPlan(args, env, cwd, uid, gid, groups, umask, rlimits, nnp, oom, caps, terminal, rows, columns);
+        int filterLength = in.readInt();
+        byte[] filter = null;
+        if (filterLength >= 0) {
+            filter = new byte[filterLength];
+            in.readFully(filter);
+        }
+        int filterFlags = in.readInt();
+        return new ProcessPlan(args, env, cwd, uid, gid, groups, umask, rlimits, nnp, oom, caps, terminal, rows, columns,
+                filter, filterFlags);
     }
 
     private static void writeHooks(DataOutput out, List<HookEntry> hooks) throws IOException {

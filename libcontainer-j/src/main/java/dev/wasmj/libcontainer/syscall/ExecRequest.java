@@ -12,6 +12,7 @@ import java.util.Map;
  * @param capabilities null to keep the current ones, else masks {bounding, effective, permitted,
  *     inheritable, ambient}
  * @param seccompFilter raw {@code struct sock_filter[]} bytes, or null
+ * @param seccompFlags SECCOMP_FILTER_FLAG_* bits for the filter
  */
 public record ExecRequest(
         String path,
@@ -24,7 +25,8 @@ public record ExecRequest(
         int[] additionalGids,
         long[] capabilities,
         boolean noNewPrivileges,
-        byte[] seccompFilter) {
+        byte[] seccompFilter,
+        int seccompFlags) {
 
     int[] fdMapPairs() {
         int[] pairs = new int[fdMap.size() * 2];

@@ -17,7 +17,7 @@ final class LinuxSyscalls implements Syscalls {
     public void exec(ExecRequest r) {
         Native.execWorkload(r.path(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
                 r.fdMapPairs(), r.closeFrom(), r.uid(), r.gid(), r.additionalGids(), r.capabilities(),
-                r.noNewPrivileges(), r.seccompFilter());
+                r.noNewPrivileges(), r.seccompFilter(), r.seccompFlags());
     }
 
     @Override

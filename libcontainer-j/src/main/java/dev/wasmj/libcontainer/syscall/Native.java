@@ -15,7 +15,7 @@ final class Native {
             int[] setnsFdTypePairs, int[] cgroupProcsFds, int pidNsFd, boolean unshareCgroupNs, boolean newSession);
 
     static native void execWorkload(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int uid,
-            int gid, int[] groups, long[] capabilities, boolean noNewPrivileges, byte[] seccompFilter);
+            int gid, int[] groups, long[] capabilities, boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags);
 
     static native int[] socketpair();
 

@@ -31,7 +31,8 @@ public final class NativeExecutor implements Executor {
         fds.put(2, InitFds.CONTAINER_STDERR);
         for (int i = 0; i < ctx.preservedFds(); i++) fds.put(3 + i, InitFds.FIRST_PRESERVED + i);
         ExecRequest request = new ExecRequest(program.toString(), p.args(), p.env(), fds, 3 + ctx.preservedFds(),
-                p.uid(), p.gid(), p.additionalGids(), p.capabilities(), p.noNewPrivileges(), null);
+                p.uid(), p.gid(), p.additionalGids(), p.capabilities(), p.noNewPrivileges(), p.seccompFilter(),
+                p.seccompFlags());
         try {
             ctx.syscalls().exec(request);
         } catch (SyscallException e) {

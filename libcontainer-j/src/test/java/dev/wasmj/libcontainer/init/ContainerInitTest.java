@@ -133,7 +133,7 @@ class ContainerInitTest {
 
     private InitPlan plan(boolean newMountNamespace, List<MountEntry> mounts) throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("/bin/app", "arg"), List.of("PATH=/bin"), "/work", 0, 0,
-                new int[0], 022, List.of(new Rlimit(7, 1024, 2048)), false, null, null, false, 0, 0);
+                new int[0], 022, List.of(new Rlimit(7, 1024, 2048)), false, null, null, false, 0, 0, null, 0);
         return new InitPlan(
                 "c1",
                 rootfs.toString(),

@@ -100,7 +100,7 @@ class InitFromDirectoryTest {
 
     private InitPlan plan(String hostname, List<String> args) {
         ProcessPlan process = new ProcessPlan(args, List.of("PATH=/bin", "HOME=/"), "/", 0, 0, new int[0], 022,
-                List.of(), false, null, null, false, 0, 0);
+                List.of(), false, null, null, false, 0, 0, null, 0);
         return new InitPlan(
                 "from-dir",
                 rootfs.toString(),

@@ -51,7 +51,9 @@ class InitPlanCodecTest {
                 new long[] {0x1fffffffffL, 1L << 21, (1L << 21) | 1, 0, 1L << 40},
                 true,
                 24,
-                80);
+                80,
+                new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f},
+                4);
         return new InitPlan(
                 "my-container.1",
                 "/var/lib/bundles/x/rootfs",
@@ -134,6 +136,8 @@ class InitPlanCodecTest {
         assertEquals(p.terminal(), q.terminal());
         assertEquals(p.consoleRows(), q.consoleRows());
         assertEquals(p.consoleColumns(), q.consoleColumns());
+        assertArrayEquals(p.seccompFilter(), q.seccompFilter());
+        assertEquals(p.seccompFlags(), q.seccompFlags());
     }
 
     @Test
@@ -154,7 +158,7 @@ class InitPlanCodecTest {
     @Test
     void nullsAndEmptiesStayWhatTheyWere() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], -1, List.of(), false,
-                null, null, false, 0, 0);
+                null, null, false, 0, 0, null, 0);
         InitPlan sent = new InitPlan("c", "/r", false, 0, false, false,
                 List.of(new MountEntry("/x", null, null, 0, 0, null)), List.of(), null, null, Map.of(), List.of(),
                 List.of(), process, "/f", false, List.of(), List.of(), 0, "native");
@@ -177,7 +181,7 @@ class InitPlanCodecTest {
     @Test
     void zeroOomScoreAdjAndEmptyCapabilitiesAreKept() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], 0, List.of(), false,
-                0, new long[5], false, 0, 0);
+                0, new long[5], false, 0, 0, null, 0);
         InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, List.of(), List.of(), "h", "d", Map.of(),
                 List.of(), List.of(), process, "/f", false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
