@@ -750,18 +750,25 @@ JNIEXPORT void JNI_FN(setWindowSize)(JNIEnv *env, jclass cls, jint fd, jint rows
     if (ioctl(fd, TIOCSWINSZ, &ws) < 0) throw_errno(env, "ioctl(TIOCSWINSZ)", errno);
 }
 
+/* A new unix stream socket (close-on-exec) and the address of path for it; -1 with an exception pending. */
+static int unix_socket_for(JNIEnv *env, jstring jpath, struct sockaddr_un *addr) {
+    WITH_PATH(path, jpath, return -1);
+    memset(addr, 0, sizeof *addr);
+    addr->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof addr->sun_path) { free(path); throw_errno(env, "unix socket path", ENAMETOOLONG); return -1; }
+    strcpy(addr->sun_path, path);
+    free(path);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw_errno(env, "socket", errno);
+    return fd;
+}
+
 /* A connected unix stream socket (runc's --console-socket), close-on-exec. */
 JNIEXPORT jint JNI_FN(connectUnix)(JNIEnv *env, jclass cls, jstring jpath) {
     (void)cls;
-    WITH_PATH(path, jpath, return -1);
     struct sockaddr_un addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof addr.sun_path) { free(path); throw_errno(env, "connect", ENAMETOOLONG); return -1; }
-    strcpy(addr.sun_path, path);
-    free(path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) { throw_errno(env, "socket", errno); return -1; }
+    int fd = unix_socket_for(env, jpath, &addr);
+    if (fd < 0) return -1;
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
         int err = errno;
         close(fd);
@@ -774,15 +781,9 @@ JNIEXPORT jint JNI_FN(connectUnix)(JNIEnv *env, jclass cls, jstring jpath) {
 /* A listening unix stream socket at path (close-on-exec), for tools and tests that receive a console. */
 JNIEXPORT jint JNI_FN(listenUnix)(JNIEnv *env, jclass cls, jstring jpath) {
     (void)cls;
-    WITH_PATH(path, jpath, return -1);
     struct sockaddr_un addr;
-    memset(&addr, 0, sizeof addr);
-    addr.sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof addr.sun_path) { free(path); throw_errno(env, "bind", ENAMETOOLONG); return -1; }
-    strcpy(addr.sun_path, path);
-    free(path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) { throw_errno(env, "socket", errno); return -1; }
+    int fd = unix_socket_for(env, jpath, &addr);
+    if (fd < 0) return -1;
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 8) < 0) {
         int err = errno;
         close(fd);
