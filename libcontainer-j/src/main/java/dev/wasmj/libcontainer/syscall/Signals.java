@@ -48,15 +48,17 @@ public final class Signals {
         if (s.startsWith("SIG")) s = s.substring(3);
         Integer n = BY_NAME.get(s);
         if (n != null) return n;
-        if (s.startsWith("RTMIN")) return realtime(text, SIGRTMIN, s.substring(5), +1);
-        if (s.startsWith("RTMAX")) return realtime(text, SIGRTMAX, s.substring(5), -1);
+        if (s.startsWith("RTMIN")) return realtime(text, SIGRTMIN, s.substring(5), '+');
+        if (s.startsWith("RTMAX")) return realtime(text, SIGRTMAX, s.substring(5), '-');
         throw new IllegalArgumentException("unknown signal \"" + text + "\"");
     }
 
-    private static int realtime(String text, int base, String offset, int direction) {
+    /** RTMIN+n counts up and RTMAX-n down; the other sign is an error, as in kill(1). */
+    private static int realtime(String text, int base, String offset, char sign) {
         if (offset.isEmpty()) return base;
         try {
-            int n = base + direction * Math.abs(Integer.parseInt(offset));
+            if (offset.charAt(0) != sign) throw new NumberFormatException();
+            int n = base + (sign == '+' ? 1 : -1) * Integer.parseInt(offset.substring(1));
             if (n >= SIGRTMIN && n <= SIGRTMAX) return n;
         } catch (NumberFormatException ignored) {
             // fall through to the error

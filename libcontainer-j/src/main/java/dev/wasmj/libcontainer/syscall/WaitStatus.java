@@ -7,8 +7,10 @@ public record WaitStatus(int pid, int raw) {
         return (raw & 0x7f) == 0;
     }
 
+    /** WIFSIGNALED: low 7 bits are a signal, not 0 (exited) and not 0x7f (stopped or continued). */
     public boolean signaled() {
-        return ((raw & 0x7f) + 1) >> 1 > 0 && !exited() && (raw & 0xff) != 0x7f;
+        int sig = raw & 0x7f;
+        return sig != 0 && sig != 0x7f;
     }
 
     public int exitCode() {

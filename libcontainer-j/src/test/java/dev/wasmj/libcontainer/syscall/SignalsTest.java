@@ -58,7 +58,7 @@ class SignalsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "0", "65", "-1", "NOPE", "SIG", "SIGNOPE", "RTMIN+31", "RTMAX-31", "RTMIN+x", "9x"})
+    @ValueSource(strings = {"", "0", "65", "-1", "NOPE", "SIG", "SIGNOPE", "RTMIN+31", "RTMAX-31", "RTMIN+x", "9x", "RTMIN-1", "RTMAX+1"})
     void nonsenseIsRefusedWithTheTextInTheMessage(String text) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Signals.parse(text));
         assertTrue(e.getMessage().contains(text.trim()), e.getMessage());

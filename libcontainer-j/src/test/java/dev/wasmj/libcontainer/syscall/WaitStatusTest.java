@@ -137,4 +137,14 @@ class WaitStatusTest {
         assertEquals(134, aborted.toExitStatus());
         assertEquals("killed by SIGABRT", aborted.toString());
     }
+
+    @Test
+    void continuedAndStoppedStatusesAreNeitherExitsNorSignals() {
+        WaitStatus continued = new WaitStatus(1, 0xffff);
+        WaitStatus stopped = new WaitStatus(1, (19 << 8) | 0x7f);
+        org.junit.jupiter.api.Assertions.assertFalse(continued.signaled(), "WIFCONTINUED is not WIFSIGNALED");
+        org.junit.jupiter.api.Assertions.assertFalse(continued.exited());
+        org.junit.jupiter.api.Assertions.assertFalse(stopped.signaled());
+        org.junit.jupiter.api.Assertions.assertFalse(stopped.exited());
+    }
 }
