@@ -5,28 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.HostSnapshot;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Many create/start/delete cycles leave no mount, cgroup, process, zombie or state directory. */
-class CleanupTest {
+class CleanupTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-cleanup";
     static final int CYCLES = 50;
-
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-    }
 
     @Test
     void fiftyCyclesLeaveNothingBehind() throws Exception {

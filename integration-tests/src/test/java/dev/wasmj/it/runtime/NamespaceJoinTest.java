@@ -5,26 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.wasmj.it.support.BusyboxBundle;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A container joins another's network, ipc and uts namespaces by path (as a pod's containers join the pause container). */
-class NamespaceJoinTest {
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-    }
-
+class NamespaceJoinTest extends ContainerTestBase {
     @Test
     void secondContainerJoinsTheFirstsNamespaces() throws Exception {
         StateStore store = new StateStore(tmp.resolve("state"));

@@ -4,27 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import dev.wasmj.oci.runtime.ContainerStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** pause freezes every process of the container; resume lets them go on. */
-class PauseResumeTest {
-    @TempDir
-    Path tmp;
-
-    @BeforeEach
-    void setUp() {
-        RootOnly.check();
-    }
-
+class PauseResumeTest extends ContainerTestBase {
     @Test
     void pauseStopsProgressAndResumeRestartsIt() throws Exception {
         BusyboxBundle b = BusyboxBundle.create(tmp).shell("while true; do echo tick >> /tmp/ticks; sleep 0.05; done");

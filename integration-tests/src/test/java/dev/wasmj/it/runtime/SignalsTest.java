@@ -3,7 +3,7 @@ package dev.wasmj.it.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.wasmj.it.support.BusyboxBundle;
-import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
@@ -12,18 +12,13 @@ import dev.wasmj.oci.runtime.ContainerStatus;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** kill: the signal reaches the container and its exit status says so (128 + signal). */
-class SignalsTest {
-    @TempDir
-    Path tmp;
-
+class SignalsTest extends ContainerTestBase {
     StateStore store;
 
     @BeforeEach
     void setUp() {
-        RootOnly.check();
         store = new StateStore(tmp.resolve("state"));
     }
 

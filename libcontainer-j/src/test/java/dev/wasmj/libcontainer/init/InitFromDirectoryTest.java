@@ -20,6 +20,7 @@ import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.MountFlags;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.SpawnedChildren;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.syscall.WaitStatus;
@@ -56,7 +57,7 @@ class InitFromDirectoryTest {
     Path tmp;
 
     private final Syscalls sys = Syscalls.linux();
-    private final List<Integer> children = new ArrayList<>();
+    private final SpawnedChildren children = new SpawnedChildren(sys);
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Path rootfs;
     private Path fifo;
@@ -83,18 +84,7 @@ class InitFromDirectoryTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int pid : children) {
-            try {
-                sys.kill(pid, Signals.SIGKILL);
-            } catch (SyscallException ignored) {
-                // gone already
-            }
-            try {
-                sys.waitpid(pid, 0);
-            } catch (SyscallException ignored) {
-                // reaped already
-            }
-        }
+        children.killAll();
         for (AutoCloseable c : toClose) c.close();
     }
 
@@ -173,7 +163,7 @@ class InitFromDirectoryTest {
 
     private WaitStatus reap(int pid) {
         WaitStatus s = sys.waitpid(pid, 0);
-        children.remove(Integer.valueOf(pid));
+        children.reaped(pid);
         return s;
     }
 

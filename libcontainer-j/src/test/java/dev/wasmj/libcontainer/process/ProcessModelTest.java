@@ -13,6 +13,7 @@ import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.SpawnedChildren;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
@@ -56,7 +57,7 @@ class ProcessModelTest {
     private static final List<String> NAMESPACES = List.of("pid", "pid_for_children", "mnt", "uts", "ipc", "net", "cgroup", "user");
 
     private final Syscalls sys = Syscalls.linux();
-    private final List<Integer> children = new ArrayList<>();
+    private final SpawnedChildren children = new SpawnedChildren(sys);
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final List<Path> cgroupsToRemove = new ArrayList<>();
 
@@ -68,19 +69,7 @@ class ProcessModelTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int pid : children) {
-            try {
-                sys.kill(pid, Signals.SIGKILL);
-            } catch (SyscallException ignored) {
-                // gone already
-            }
-            try {
-                sys.waitpid(pid, 0);
-            } catch (SyscallException ignored) {
-                // reaped already
-            }
-        }
-        children.clear();
+        children.killAll();
         while (!toClose.isEmpty()) toClose.pop().close();
         for (Path cg : cgroupsToRemove) removeCgroup(cg);
     }
@@ -146,7 +135,7 @@ class ProcessModelTest {
 
         WaitStatus reap() {
             WaitStatus s = sys.waitpid(pid, 0);
-            children.remove(Integer.valueOf(pid));
+            children.reaped(pid);
             return s;
         }
     }
