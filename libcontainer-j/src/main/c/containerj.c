@@ -133,6 +133,135 @@ static int remap_fds(const int *map, int pairs) {
     return 0;
 }
 
+/* ---------- credentials: the process's identity, applied just before execve ---------- */
+
+/*
+ * What a container process runs as. Applied by apply_credentials() with raw syscalls only (no malloc,
+ * no locks), so the same code serves execWorkload() (the init's last act) and a spawn() child (exec of a
+ * second process into a running container), which shares the JVM's memory and must not touch its heap.
+ */
+struct credentials {
+    int apply;               /* 0: keep the caller's identity */
+    int uid, gid;
+    gid_t groups[256];
+    int ngroups;
+    int have_caps;           /* caps: bounding, effective, permitted, inheritable, ambient */
+    jlong caps[5];
+    int cap_last;
+    int no_new_privs;
+    struct sock_filter *filter; /* NULL: no seccomp */
+    int filter_len;
+    int seccomp_flags;
+    int filter_installed;
+};
+
+static int cap_last(void);
+
+/* Reads the Java arguments into c; returns 0, or an errno (ENOMEM, E2BIG). */
+static int read_credentials(JNIEnv *env, struct credentials *c, jint uid, jint gid, jintArray jgroups,
+                            jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp, jint seccompFlags) {
+    c->apply = 1;
+    c->uid = uid;
+    c->gid = gid;
+    c->ngroups = jgroups == NULL ? 0 : (*env)->GetArrayLength(env, jgroups);
+    if (c->ngroups > 256) return E2BIG;
+    if (c->ngroups > 0) {
+        jint tmp[256];
+        (*env)->GetIntArrayRegion(env, jgroups, 0, c->ngroups, tmp);
+        for (int i = 0; i < c->ngroups; i++) c->groups[i] = (gid_t)tmp[i];
+    }
+    c->have_caps = jcaps != NULL;
+    if (c->have_caps) (*env)->GetLongArrayRegion(env, jcaps, 0, 5, c->caps);
+    c->cap_last = cap_last();
+    c->no_new_privs = noNewPrivs;
+    c->seccomp_flags = seccompFlags;
+    if (jseccomp != NULL) {
+        jsize n = (*env)->GetArrayLength(env, jseccomp);
+        c->filter = malloc((size_t)n + 1);
+        if (c->filter == NULL) return ENOMEM; /* never run a workload without the filter it asked for */
+        c->filter_len = n / (int)sizeof(struct sock_filter);
+        (*env)->GetByteArrayRegion(env, jseccomp, 0, n, (jbyte *)c->filter);
+    }
+    return 0;
+}
+
+static int install_filter(struct credentials *c) {
+    struct sock_fprog prog = {(unsigned short)c->filter_len, c->filter};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, c->seccomp_flags, &prog) < 0) return -1;
+    c->filter_installed = 1;
+    return 0;
+}
+
+/*
+ * Drops to the process's identity: bounding set, groups/gid/uid (keeping capabilities), the other
+ * capability sets, no_new_privs. A seccomp filter without no_new_privs needs CAP_SYS_ADMIN, which the
+ * process may not keep: it is installed first, as runc does. Returns 0, or -1 with errno and *step set.
+ */
+static int apply_credentials(struct credentials *c, const char **step) {
+    if (!c->apply) return 0;
+    if (c->filter != NULL && !c->no_new_privs) {
+        *step = "seccomp";
+        if (install_filter(c) < 0) return -1;
+    }
+    if (c->have_caps) {
+        *step = "drop bounding capabilities";
+        for (int cap = 0; cap <= c->cap_last; cap++) {
+            if (!(c->caps[0] & (1LL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) return -1;
+        }
+        *step = "PR_SET_KEEPCAPS";
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) return -1;
+    }
+    *step = "setgroups";
+    if (syscall(SYS_setgroups, c->ngroups, c->groups) < 0) return -1;
+    *step = "setresgid";
+    if (syscall(SYS_setresgid, c->gid, c->gid, c->gid) < 0) return -1;
+    *step = "setresuid";
+    if (syscall(SYS_setresuid, c->uid, c->uid, c->uid) < 0) return -1;
+    if (c->have_caps) {
+        *step = "capset";
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct data[2];
+        for (int i = 0; i < 2; i++) {
+            data[i].effective = (uint32_t)((uint64_t)c->caps[1] >> (32 * i));
+            data[i].permitted = (uint32_t)((uint64_t)c->caps[2] >> (32 * i));
+            data[i].inheritable = (uint32_t)((uint64_t)c->caps[3] >> (32 * i));
+        }
+        if (syscall(SYS_capset, &hdr, data) < 0) return -1;
+        *step = "ambient capabilities";
+        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+        for (int cap = 0; cap <= c->cap_last; cap++) {
+            /* The kernel only lets a capability be ambient if it is permitted and inheritable; skip the
+             * others rather than fail, as runc does (its default spec lists ambient caps but no inheritable). */
+            long long bit = 1LL << cap;
+            if (!(c->caps[4] & bit) || !(c->caps[2] & bit) || !(c->caps[3] & bit)) continue;
+            if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
+        }
+    }
+    if (c->no_new_privs) {
+        *step = "PR_SET_NO_NEW_PRIVS";
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Resets ignored signals (SIG_IGN survives execve) and installs a filter not installed yet: as late as
+ * possible, so the filter only has to allow the workload's own calls (and execve). */
+static int finish_credentials(struct credentials *c, const char **step) {
+    struct sigaction cur, dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (syscall(SYS_rt_sigaction, sig, NULL, &cur, _NSIG / 8) == 0 && cur.sa_handler == SIG_IGN) {
+            syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
+        }
+    }
+    if (c->apply && c->filter != NULL && !c->filter_installed) {
+        *step = "seccomp";
+        if (install_filter(c) < 0) return -1;
+    }
+    return 0;
+}
+
 /* ---------- spawn: clone into namespaces and cgroups, then execve ---------- */
 
 struct spawn_args {
@@ -148,15 +277,20 @@ struct spawn_args {
     int cgroup_fds;
     int unshare_cgroupns;
     int new_session;
+    const char *cwd;         /* chdir after joining namespaces (the container's mount namespace), or NULL */
+    struct credentials creds;
+    const char *creds_step;
     sigset_t child_mask;
     volatile int err;      /* written by the child: memory is shared (CLONE_VM) */
     volatile int err_step; /* which step failed, for the message */
 };
 
-enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_EXEC };
+enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_CHDIR,
+       STEP_CREDENTIALS, STEP_EXEC };
 static const char *const spawn_steps[] = {
     "spawn", "spawn: reset signals", "spawn: setsid", "spawn: join cgroup",
-    "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: execve"};
+    "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: chdir",
+    "spawn: credentials", "spawn: execve"};
 
 /* Runs in the child, which shares the parent's memory and is suspended-on by the parent (CLONE_VFORK).
  * It may only make syscalls: no malloc, no locks, no JVM. */
@@ -198,6 +332,11 @@ static int spawn_child(void *p) {
         if (!mapped) fcntl(fd, F_SETFD, FD_CLOEXEC); /* EBADF when the parent has no such fd: nothing to do */
     }
     if (syscall(SYS_close_range, a->close_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
+    step = STEP_CHDIR;
+    if (a->cwd != NULL && chdir(a->cwd) < 0) goto fail;
+    step = STEP_CREDENTIALS;
+    if (apply_credentials(&a->creds, &a->creds_step) < 0) goto fail;
+    if (finish_credentials(&a->creds, &a->creds_step) < 0) goto fail;
     step = STEP_EXEC;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &a->child_mask, NULL, _NSIG / 8);
     execve(a->path, a->argv, a->envp);
@@ -210,7 +349,9 @@ fail:
 JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv, jobjectArray jenvp,
                              jintArray jfdMap, jint closeFrom, jint cloneFlags, jintArray jsetns,
                              jintArray jcgroupFds, jint pidNsFd, jboolean unshareCgroupns,
-                             jboolean newSession) {
+                             jboolean newSession, jstring jcwd, jboolean applyCreds, jint uid, jint gid,
+                             jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp,
+                             jint seccompFlags) {
     (void)cls;
     struct spawn_args a;
     memset(&a, 0, sizeof a);
@@ -230,15 +371,20 @@ JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArra
     a.cgroup_fds = cg_len;
     a.unshare_cgroupns = unshareCgroupns;
     a.new_session = newSession;
+    a.cwd = jcwd == NULL ? NULL : dup_string(env, jcwd);
     sigemptyset(&a.child_mask);
 
     jint result = -1;
     const size_t stack_size = 256 * 1024;
     char *stack = NULL;
     int self_pidns = -1;
-    if (a.path == NULL || a.argv == NULL || a.envp == NULL) {
+    if (a.path == NULL || a.argv == NULL || a.envp == NULL || (jcwd != NULL && a.cwd == NULL)) {
         if (!(*env)->ExceptionCheck(env)) throw_errno(env, "spawn", ENOMEM);
         goto out;
+    }
+    if (applyCreds) {
+        int rc = read_credentials(env, &a.creds, uid, gid, jgroups, jcaps, noNewPrivs, jseccomp, seccompFlags);
+        if (rc != 0) { throw_errno(env, "spawn: credentials", rc); goto out; }
     }
     stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) { stack = NULL; throw_errno(env, "spawn: mmap", errno); goto out; }
@@ -266,7 +412,13 @@ JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArra
     if (a.err != 0) {
         /* The child has exited (CLONE_VFORK returned): reap it so no zombie is left. */
         waitpid(pid, NULL, 0);
-        throw_errno(env, spawn_steps[a.err_step], a.err);
+        if (a.err_step == STEP_CREDENTIALS && a.creds_step != NULL) {
+            char what[96];
+            snprintf(what, sizeof what, "spawn: %s", a.creds_step);
+            throw_errno(env, what, a.err);
+        } else {
+            throw_errno(env, spawn_steps[a.err_step], a.err);
+        }
         goto out;
     }
     result = pid;
@@ -274,6 +426,8 @@ out:
     if (self_pidns >= 0) close(self_pidns);
     if (stack != NULL) munmap(stack, stack_size);
     free((void *)a.path);
+    free((void *)a.cwd);
+    free(a.creds.filter);
     free_string_array(a.argv);
     free_string_array(a.envp);
     free(fd_map);
@@ -308,112 +462,43 @@ JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobj
     char *path = dup_string(env, jpath);
     char **argv = dup_string_array(env, jargv);
     char **envp = dup_string_array(env, jenvp);
-    int map_len = 0, ngroups = 0;
+    int map_len = 0;
     int *fd_map = dup_int_array(env, jfdMap, &map_len);
-    int *groups = dup_int_array(env, jgroups, &ngroups);
-    jlong caps[5] = {0};
-    int have_caps = jcaps != NULL;
-    if (have_caps) (*env)->GetLongArrayRegion(env, jcaps, 0, 5, caps);
-    struct sock_filter *filter = NULL;
-    int filter_len = 0;
-    int filter_missing = 0;
-    if (jseccomp != NULL) {
-        jsize n = (*env)->GetArrayLength(env, jseccomp);
-        filter = malloc((size_t)n + 1);
-        filter_len = n / (int)sizeof(struct sock_filter);
-        if (filter != NULL) (*env)->GetByteArrayRegion(env, jseccomp, 0, n, (jbyte *)filter);
-        else filter_missing = 1; /* never run a workload without the filter it asked for */
-    }
+    struct credentials creds;
+    memset(&creds, 0, sizeof creds);
     const char *step = "execWorkload";
-    if (path == NULL || argv == NULL || envp == NULL || filter_missing) { errno = ENOMEM; goto fail; }
-    int filter_installed = 0;
+    int rc = read_credentials(env, &creds, uid, gid, jgroups, jcaps, noNewPrivs, jseccomp, seccompFlags);
+    if (rc != 0) { errno = rc; goto fail; }
+    if (path == NULL || argv == NULL || envp == NULL) { errno = ENOMEM; goto fail; }
 
     step = "execWorkload: set up fds";
-    int rc = remap_fds(fd_map, map_len / 2);
+    rc = remap_fds(fd_map, map_len / 2);
     if (rc != 0) { errno = rc; goto fail; }
-
-    if (filter != NULL && !noNewPrivs) {
-        /* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN, which the workload's capability
-         * sets may not keep: install it now, as runc does. The calls below must then be allowed by it. */
-        step = "execWorkload: seccomp";
-        struct sock_fprog prog = {(unsigned short)filter_len, filter};
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, seccompFlags, &prog) < 0) goto fail;
-        filter_installed = 1;
-    }
-    if (have_caps) {
-        step = "execWorkload: drop bounding capabilities";
-        int last = cap_last();
-        for (int c = 0; c <= last; c++) {
-            if (!(caps[0] & (1LL << c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL) goto fail;
-        }
-        step = "execWorkload: PR_SET_KEEPCAPS";
-        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) goto fail;
-    }
-    step = "execWorkload: setgroups";
-    gid_t gids[256];
-    if (ngroups > 256) { errno = E2BIG; goto fail; }
-    for (int i = 0; i < ngroups; i++) gids[i] = (gid_t)groups[i];
-    if (syscall(SYS_setgroups, ngroups, gids) < 0) goto fail;
-    step = "execWorkload: setresgid";
-    if (syscall(SYS_setresgid, gid, gid, gid) < 0) goto fail;
-    step = "execWorkload: setresuid";
-    if (syscall(SYS_setresuid, uid, uid, uid) < 0) goto fail;
-    if (have_caps) {
-        step = "execWorkload: capset";
-        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-        struct __user_cap_data_struct data[2];
-        for (int i = 0; i < 2; i++) {
-            data[i].effective = (uint32_t)((uint64_t)caps[1] >> (32 * i));
-            data[i].permitted = (uint32_t)((uint64_t)caps[2] >> (32 * i));
-            data[i].inheritable = (uint32_t)((uint64_t)caps[3] >> (32 * i));
-        }
-        if (syscall(SYS_capset, &hdr, data) < 0) goto fail;
-        step = "execWorkload: ambient capabilities";
-        prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-        int last = cap_last();
-        for (int c = 0; c <= last; c++) {
-            /* The kernel only lets a capability be ambient if it is permitted and inheritable; skip the
-             * others rather than fail, as runc does (its default spec lists ambient caps but no inheritable). */
-            long long bit = 1LL << c;
-            if (!(caps[4] & bit) || !(caps[2] & bit) || !(caps[3] & bit)) continue;
-            if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) goto fail;
-        }
-    }
-    if (noNewPrivs) {
-        step = "execWorkload: PR_SET_NO_NEW_PRIVS";
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) goto fail;
-    }
+    const char *cstep = NULL;
+    if (apply_credentials(&creds, &cstep) < 0) goto fail_credentials;
     step = "execWorkload: close inherited fds";
     if (syscall(SYS_close_range, closeFrom, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
-
     /* From here on: no JNI call until execve. Signals: an empty mask, and no SIG_IGN inherited. */
+    if (finish_credentials(&creds, &cstep) < 0) goto fail_credentials;
     sigset_t none;
     sigemptyset(&none);
-    struct sigaction cur, dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < _NSIG; sig++) {
-        if (syscall(SYS_rt_sigaction, sig, NULL, &cur, _NSIG / 8) == 0 && cur.sa_handler == SIG_IGN) {
-            syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
-        }
-    }
-    if (filter != NULL && !filter_installed) {
-        /* As late as possible, so the filter only has to allow the workload's own calls (and execve). */
-        step = "execWorkload: seccomp";
-        struct sock_fprog prog = {(unsigned short)filter_len, filter};
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, seccompFlags, &prog) < 0) goto fail;
-    }
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
     step = "execve";
     execve(path, argv, envp);
+    goto fail;
+fail_credentials:;
+    int saved = errno;
+    char what[96];
+    snprintf(what, sizeof what, "execWorkload: %s", cstep);
+    step = what;
+    errno = saved;
 fail:;
     int err = errno;
     free(path);
     free_string_array(argv);
     free_string_array(envp);
     free(fd_map);
-    free(groups);
-    free(filter);
+    free(creds.filter);
     throw_errno(env, step, err);
 }
 

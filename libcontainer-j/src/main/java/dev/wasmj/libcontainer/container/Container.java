@@ -186,6 +186,17 @@ public final class Container {
         }
     }
 
+    /**
+     * Starts a second process in the running container ({@code runc exec}) with these fds of this process
+     * as its stdio, and returns its pid. This process is its parent and must reap it.
+     */
+    public int exec(dev.wasmj.oci.runtime.Process process, int stdin, int stdout, int stderr) throws ContainerException {
+        try (StateStore.Lock lock = store.lock(id())) {
+            requireStatus("exec in", ContainerStatus.RUNNING);
+            return new ContainerExec(sys).exec(state, cgroups(), process, stdin, stdout, stderr);
+        }
+    }
+
     /** Every process of the container, as pids of the runtime's pid namespace. */
     public List<Long> pids() throws ContainerException {
         try {

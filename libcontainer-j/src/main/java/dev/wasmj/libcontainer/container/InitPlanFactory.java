@@ -86,7 +86,7 @@ final class InitPlanFactory {
         return new ArrayList<>(byPath.values());
     }
 
-    private static ProcessPlan process(dev.wasmj.oci.runtime.Process p, LinuxSeccomp seccomp) {
+    static ProcessPlan process(dev.wasmj.oci.runtime.Process p, LinuxSeccomp seccomp) {
         User user = p.getUser() == null ? new User() : p.getUser();
         List<Integer> gids = user.getAdditionalGids() == null ? List.of() : user.getAdditionalGids();
         List<Rlimit> rlimits = new ArrayList<>();

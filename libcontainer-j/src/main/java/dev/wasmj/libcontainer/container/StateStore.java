@@ -45,7 +45,7 @@ public final class StateStore {
         return root;
     }
 
-    Path directory(String id) {
+    public Path directory(String id) {
         return root.resolve(id);
     }
 

@@ -24,6 +24,15 @@ public final class SpawnRequest {
     private final int pidNamespaceFd;
     private final boolean newCgroupNamespace;
     private final boolean newSession;
+    private final String cwd;
+    private final Credentials credentials;
+
+    /**
+     * Who the spawned program runs as, applied in the child after it joined its namespaces: how a process
+     * is exec'd into a running container without a JVM in between. Same fields and order as {@link ExecRequest}.
+     */
+    public record Credentials(int uid, int gid, int[] additionalGids, long[] capabilities, boolean noNewPrivileges,
+            byte[] seccompFilter, int seccompFlags) {}
 
     private SpawnRequest(Builder b) {
         this.executable = b.executable;
@@ -36,6 +45,18 @@ public final class SpawnRequest {
         this.pidNamespaceFd = b.pidNamespaceFd;
         this.newCgroupNamespace = b.newCgroupNamespace;
         this.newSession = b.newSession;
+        this.cwd = b.cwd;
+        this.credentials = b.credentials;
+    }
+
+    /** Where the child changes directory after joining namespaces, or null to stay. */
+    public String cwd() {
+        return cwd;
+    }
+
+    /** The identity the child takes before exec, or null to keep the caller's. */
+    public Credentials credentials() {
+        return credentials;
     }
 
     public static Builder builder(String executable) {
@@ -120,6 +141,8 @@ public final class SpawnRequest {
         private int pidNamespaceFd = -1;
         private boolean newCgroupNamespace;
         private boolean newSession;
+        private String cwd;
+        private Credentials credentials;
 
         private Builder(String executable) {
             this.executable = executable;
@@ -165,6 +188,16 @@ public final class SpawnRequest {
 
         public Builder newSession(boolean value) {
             newSession = value;
+            return this;
+        }
+
+        public Builder cwd(String dir) {
+            cwd = dir;
+            return this;
+        }
+
+        public Builder credentials(Credentials value) {
+            credentials = value;
             return this;
         }
 

@@ -1,0 +1,110 @@
+package dev.wasmj.libcontainer.container;
+
+import dev.wasmj.libcontainer.cgroups.CgroupManager;
+import dev.wasmj.libcontainer.process.InitPlan.ProcessPlan;
+import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.SpawnRequest;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.oci.runtime.Process;
+import dev.wasmj.oci.runtime.Spec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The exec step ({@code runc exec}): a second process in a running container. No JVM is involved: the
+ * native spawn clones a child that joins the container's cgroups and namespaces (the mount namespace too,
+ * which a multithreaded JVM cannot join but a fresh clone child can), changes to the process's cwd, takes
+ * its identity (uid/gid/groups, capabilities, no_new_privs, the container's seccomp filter) and execs the
+ * program. The caller is its parent and reaps it.
+ */
+final class ContainerExec {
+    /** Joined in this order; the mount namespace last, since it changes what paths mean. */
+    private static final Map<String, Integer> NAMESPACES = orderedNamespaces();
+
+    private final Syscalls sys;
+
+    ContainerExec(Syscalls sys) {
+        this.sys = sys;
+    }
+
+    int exec(ContainerState state, CgroupManager cgroups, Process process, int stdin, int stdout, int stderr)
+            throws ContainerException {
+        if (process == null || process.getArgs() == null || process.getArgs().isEmpty()) {
+            throw new ContainerException("exec in " + state.id() + ": process.args must not be empty");
+        }
+        if (Boolean.TRUE.equals(process.getTerminal())) {
+            throw new ContainerException("exec in " + state.id() + ": a terminal is not supported yet");
+        }
+        Spec spec = state.config();
+        ProcessPlan plan;
+        try {
+            plan = InitPlanFactory.process(process, spec.getLinux() == null ? null : spec.getLinux().getSeccomp());
+        } catch (RuntimeException e) {
+            throw new ContainerException("exec in " + state.id() + ": " + e.getMessage(), e);
+        }
+        String program = resolve(Path.of(state.rootfs()), plan.args().get(0), plan.env(), plan.cwd())
+                .orElseThrow(() -> new ContainerException("exec in " + state.id() + ": \"" + plan.args().get(0)
+                        + "\": executable file not found in $PATH"));
+
+        List<Integer> opened = new ArrayList<>();
+        try {
+            SpawnRequest.Builder spawn = SpawnRequest.builder(program).argv(plan.args()).env(plan.env())
+                    .fd(0, stdin).fd(1, stdout).fd(2, stderr).newSession(true).cwd(plan.cwd())
+                    .credentials(new SpawnRequest.Credentials(plan.uid(), plan.gid(), plan.additionalGids(),
+                            plan.capabilities(), plan.noNewPrivileges(), plan.seccompFilter(), plan.seccompFlags()));
+            for (Path procs : cgroups.placementFiles()) {
+                spawn.cgroupProcsFd(open(opened, procs.toString(), OpenFlags.WRONLY));
+            }
+            for (Map.Entry<String, Integer> ns : NAMESPACES.entrySet()) {
+                String path = "/proc/" + state.pid() + "/ns/" + ns.getKey();
+                spawn.joinNamespace(open(opened, path, OpenFlags.RDONLY), ns.getValue());
+            }
+            return sys.spawn(spawn.build());
+        } catch (SyscallException e) {
+            throw new ContainerException("exec in " + state.id() + ": " + e.getMessage(), e);
+        } finally {
+            for (int fd : opened) sys.close(fd);
+        }
+    }
+
+    private int open(List<Integer> opened, String path, int flags) {
+        int fd = sys.open(path, flags, 0);
+        opened.add(fd);
+        return fd;
+    }
+
+    /**
+     * argv0 as the container sees it: a path is used as is, a bare name is searched on the process's PATH
+     * inside the rootfs (seen from the host, where it is mounted).
+     */
+    static java.util.Optional<String> resolve(Path rootfs, String argv0, List<String> env, String cwd) {
+        if (argv0.contains("/")) return java.util.Optional.of(argv0);
+        String path = env.stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).findFirst()
+                .orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        for (String dir : path.split(":")) {
+            if (dir.isEmpty()) continue;
+            String candidate = (dir.startsWith("/") ? dir : cwd + "/" + dir) + "/" + argv0;
+            Path onHost = rootfs.resolve(candidate.substring(1));
+            if (Files.isRegularFile(onHost, java.nio.file.LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(onHost)) {
+                return java.util.Optional.of(candidate);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static Map<String, Integer> orderedNamespaces() {
+        Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        m.put("ipc", CloneFlags.NEWIPC);
+        m.put("uts", CloneFlags.NEWUTS);
+        m.put("net", CloneFlags.NEWNET);
+        m.put("pid", CloneFlags.NEWPID);
+        m.put("cgroup", CloneFlags.NEWCGROUP);
+        m.put("mnt", CloneFlags.NEWNS);
+        return m;
+    }
+}
