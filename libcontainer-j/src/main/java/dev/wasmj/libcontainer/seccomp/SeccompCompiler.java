@@ -26,6 +26,10 @@ import java.util.List;
  *       several are on the same argument, as libseccomp does for one rule; runc instead splits such a rule
  *       into one rule per condition, i.e. ORs them). Names this architecture does not have are skipped, as
  *       runc does: profiles list the syscalls of every architecture.</li>
+ *   <li>Otherwise, unless the default action allows: a syscall number above every number of this
+ *       architecture's table (Linux 6.1's) gets ERRNO(ENOSYS), so that a program on a newer kernel falls back
+ *       to an older syscall instead of failing with the default's EPERM (runc does the same with the newest
+ *       syscall its profile names).</li>
  *   <li>Otherwise the default action.</li>
  * </ol>
  *
@@ -41,6 +45,7 @@ public final class SeccompCompiler {
     static final int OFFSET_ARGS = 16;
     /** BPF_MAXINSNS: the kernel refuses longer filters. */
     static final int MAX_INSTRUCTIONS = 4096;
+    private static final int ENOSYS = 38;
 
     /** One return instruction per this many names of an argument-less rule keeps every jump to it short. */
     private static final int NAMES_PER_RETURN = BpfProgram.MAX_SHORT_JUMP + 1;
@@ -103,6 +108,20 @@ public final class SeccompCompiler {
                 nrInA = false;
             }
             program.place(next);
+        }
+        if (!policy.defaultAllows) {
+            // A syscall newer than our tables (the profile cannot have named it) answers ENOSYS, not the
+            // default, so that libc falls back to an older call instead of failing with EPERM. -1 (a
+            // tracer's skipped call) is not a new syscall.
+            int newest = arch.syscalls().values().stream().max(Integer::compare).orElse(0);
+            if (!nrInA) program.load(OFFSET_NR);
+            Label above = program.newLabel("aboveTable");
+            Label enosys = program.newLabel("enosys");
+            Label fallback = program.newLabel("default");
+            program.jump(Jump.JGT, newest, above, fallback);
+            program.place(above).jump(Jump.JGE, Arch.X32_SYSCALL_BIT, fallback, enosys);
+            program.place(enosys).ret(SeccompAction.ERRNO.ret | ENOSYS);
+            program.place(fallback);
         }
         program.ret(policy.defaultRet);
         return program;

@@ -51,6 +51,18 @@ class FilterSemanticsTest {
     }
 
     @Test
+    void syscallsNewerThanTheProfileGetEnosysNotTheDefault() {
+        BpfInterpreter f = x86(profile("SCMP_ACT_ERRNO", rule("SCMP_ACT_ALLOW", "read", "openat")));
+        assertEquals(RET_ALLOW, call(f, OPENAT));
+        assertEquals(RET_ERRNO | EPERM, call(f, GETPID), "named range: the default");
+        assertEquals(RET_ERRNO | EPERM, call(f, 435), "clone3 is in the tables: the default");
+        assertEquals(RET_ERRNO | 38, call(f, 451), "newer than the tables: ENOSYS");
+        assertEquals(RET_ERRNO | EPERM, call(f, -1), "a tracer's skipped call is not a new syscall");
+        BpfInterpreter allowList = x86(profile("SCMP_ACT_ALLOW", errno(13, "mkdir")));
+        assertEquals(RET_ALLOW, call(allowList, 451), "a deny-list profile allows what it does not name");
+    }
+
+    @Test
     void allowedDeniedAndDefault() {
         BpfInterpreter f = x86(profile("SCMP_ACT_ERRNO",
                 rule("SCMP_ACT_ALLOW", "read", "write", "getpid"),
@@ -62,7 +74,7 @@ class FilterSemanticsTest {
         assertEquals(RET_ERRNO | 13, call(f, MKDIR));
         assertEquals(RET_KILL_PROCESS, call(f, EXECVE));
         assertEquals(RET_ERRNO | EPERM, call(f, OPENAT), "default errno is EPERM");
-        assertEquals(RET_ERRNO | EPERM, call(f, 100_000));
+        assertEquals(RET_ERRNO | 38, call(f, 100_000), "no such syscall here: ENOSYS");
     }
 
     @Test
@@ -281,7 +293,7 @@ class FilterSemanticsTest {
         assertEquals(RET_TRAP, call(f, GETPID, 0, 0, 0, 0, 0, 0));
         assertEquals(RET_KILL_PROCESS, call(f, GETPID, 0, 1079, 0, 0, 0, 0), "the 80th check: args[79 % 6] != 1079");
         assertEquals(RET_KILL_PROCESS, call(f, GETPID, 1000, 0, 0, 0, 0, 0));
-        assertEquals(RET_KILL_PROCESS, call(f, 1000));
+        assertEquals(RET_ERRNO | 38, call(f, 1000), "newer than any syscall known: ENOSYS");
     }
 
     @Test

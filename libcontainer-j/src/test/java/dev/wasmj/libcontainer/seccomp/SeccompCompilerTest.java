@@ -144,6 +144,9 @@ class SeccompCompilerTest {
                 "ld [0]",
                 "ja +1",
                 "ret #0x80000000",
+                "jgt #0x1c2 jt +0 jf +2",         // above aarch64's newest syscall (450) ...
+                "jge #0x40000000 jt +1 jf +0",    // ... but not -1: ENOSYS
+                "ret #0x50026",
                 "ret #0x80000000"), Arrays.asList(arm.dump().lines().map(l -> l.substring(6)).toArray()));
     }
 }
