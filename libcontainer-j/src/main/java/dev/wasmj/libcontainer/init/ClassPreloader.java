@@ -17,10 +17,10 @@ import java.util.stream.Stream;
  * target/classes) are one file each, so they are loaded before pivot_root. And a training run loads them
  * all so that a class-data-sharing archive of the init can be dumped (see InitJvmArchive).
  */
-final class ClassPreloader {
+public final class ClassPreloader {
     private ClassPreloader() {}
 
-    static void preloadIfDirectory(Class<?> anchor, List<String> packages) throws IOException {
+    public static void preloadIfDirectory(Class<?> anchor, List<String> packages) throws IOException {
         Path source = codeSource(anchor);
         if (Files.isDirectory(source)) load(anchor, classesInDirectory(source), packages);
     }

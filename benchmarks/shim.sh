@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Benchmark: `ctr run --rm` of a busybox `echo` through our shim (io.containerd.wasmtime.v1) and through
+# runc's shim (io.containerd.runc.v2), in the same run, under one containerd of this script's own (temp
+# root, state and sockets; never the system's). Prints medians, the ratio, and peak memory of our shim
+# server and of a container's cgroup (init JVM + workload) while a container runs.
+# Usage: sudo benchmarks/shim.sh [runs]   (needs a build: mvn -DskipTests package; Debian's containerd)
+set -euo pipefail
+runs=${1:-15}
+here=$(cd "$(dirname "$0")/.." && pwd)
+dist="$here/shim/target/dist"
+[ -x "$dist/bin/containerd-shim-wasmtime-v1" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
+command -v containerd >/dev/null || { echo "containerd missing: apt-get install containerd" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/wasmj-shimbench.XXXXXX)
+sock="$work/containerd.sock"
+ns=bench
+ctr() { command ctr --address "$sock" --namespace "$ns" "$@"; }
+cleanup() {
+  set +e
+  for t in $(ctr task ls -q 2>/dev/null); do ctr task kill -s SIGKILL "$t"; done
+  [ -n "${cpid:-}" ] && kill "$cpid" && wait "$cpid" 2>/dev/null
+  pkill -f -- "-address $sock" 2>/dev/null
+  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+cat > "$work/config.toml" <<TOML
+version = 2
+root = "$work/root"
+state = "$work/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+[debug]
+  level = "info"
+TOML
+PATH="$dist/bin:$PATH" containerd --config "$work/config.toml" > "$work/containerd.log" 2>&1 &
+cpid=$!
+for _ in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done
+
+# A busybox image in the OCI layout, built here from Debian's busybox-static.
+img="$work/img"; mkdir -p "$img/rootfs/bin" "$img/blobs/sha256"
+cp /bin/busybox "$img/rootfs/bin/"
+for a in sh echo sleep; do ln -s busybox "$img/rootfs/bin/$a"; done
+tar -C "$img/rootfs" --owner=0 --group=0 --numeric-owner -cf "$img/layer.tar" bin
+blob() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "$img/blobs/sha256/$d"; echo "$d $(stat -c %s "$1")"; }
+read -r ldig lsize < <(blob "$img/layer.tar")
+printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$ldig" > "$img/config.json"
+read -r cdig csize < <(blob "$img/config.json")
+printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' "$cdig" "$csize" "$ldig" "$lsize" > "$img/manifest.json"
+read -r mdig msize < <(blob "$img/manifest.json")
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"docker.io/library/bench:1"}}]}' "$mdig" "$msize" > "$img/index.json"
+echo '{"imageLayoutVersion":"1.0.0"}' > "$img/oci-layout"
+tar -C "$img" -cf "$work/image.tar" oci-layout index.json blobs
+ctr images import "$work/image.tar" >/dev/null
+image=docker.io/library/bench:1
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+run_once() { # runtime id -> microseconds
+  local t0; t0=$(now_ns)
+  ctr run --rm --runtime "$1" "$image" "$2" echo hello > "$work/out" 2>&1 < /dev/null \
+    || { echo "$1 failed:" >&2; cat "$work/out" >&2; tail -20 "$work/containerd.log" >&2; exit 1; }
+  grep -q hello "$work/out" || { echo "$1 printed no hello" >&2; exit 1; }
+  echo $(( ($(now_ns) - t0) / 1000 ))
+}
+ours=io.containerd.wasmtime.v1; runc=io.containerd.runc.v2
+run_once $ours warm-o >/dev/null; run_once $runc warm-r >/dev/null   # first runs train the CDS archives
+: > "$work/ours"; : > "$work/runc"
+for i in $(seq 1 "$runs"); do   # interleaved, so drift hits both alike
+  run_once $ours "o$i" >> "$work/ours"
+  run_once $runc "r$i" >> "$work/runc"
+done
+o=$(median < "$work/ours"); r=$(median < "$work/runc")
+
+# Peak memory while one container runs: our shim server, and the container's cgroup (init JVM + program).
+ctr run -d --runtime $ours "$image" mem sleep 1000 >/dev/null
+sleep 1
+shim_pid=$(pgrep -f -- "-address $sock.*-id mem .*serve" | head -1)
+shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
+cg=$(ls -d /sys/fs/cgroup/memory/$ns/mem 2>/dev/null || true)
+if [ -n "$cg" ]; then cg_kib=$(( $(cat "$cg/memory.max_usage_in_bytes") / 1024 )); else
+  cg_kib=$(( $(cat /sys/fs/cgroup/$ns/mem/memory.peak 2>/dev/null || echo 0) / 1024 )); fi
+ctr task kill -s SIGKILL mem >/dev/null; sleep 0.5; ctr task delete mem >/dev/null 2>&1 || true; ctr container delete mem >/dev/null 2>&1 || true
+
+awk -v o="$o" -v r="$r" -v runs="$runs" -v shim="$shim_kib" -v cg="$cg_kib" 'BEGIN {
+  printf "ctr run --rm, busybox echo, median of %d (same containerd, interleaved):\n", runs
+  printf "  runc shim (io.containerd.runc.v2)       %8.1f ms  = 1\n", r / 1000
+  printf "  our shim (io.containerd.wasmtime.v1)    %8.1f ms  = %.1fx\n", o / 1000, o / r
+  printf "peak memory while a container runs:\n"
+  printf "  our shim server VmHWM                   %8.1f MiB\n", shim / 1024
+  printf "  container cgroup peak (init JVM + prog) %8.1f MiB\n", cg / 1024
+}'

@@ -1,0 +1,47 @@
+package dev.wasmj.shim.api;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A Wasm engine: what a Java team implements to build its own shim (see docs/writing-an-engine.md).
+ *
+ * <p>The engine runs inside each container's init JVM, after the container is set up (namespaces,
+ * cgroups, rootfs, pivot_root): {@link #runWasi} sees the container's filesystem as {@code /} and its
+ * stdio as fds 0-2. Native libraries must be loaded in {@link #prepare}, which runs before pivot_root.
+ * Implementations need a public no-argument constructor.
+ */
+public interface Engine {
+
+    /** A short name, e.g. "wasmtime"; it appears in logs. */
+    String name();
+
+    /** Runs the module to completion and returns its exit code (what {@code proc_exit} asked for, or 0). */
+    int runWasi(RuntimeContext context) throws Exception;
+
+    /**
+     * Called before pivot_root, while the host's files are visible: load native libraries and warm up here.
+     */
+    default void prepare(RuntimeContext context) throws Exception {}
+
+    /** Whether this engine can run the container's entrypoint (default: the file starts with Wasm magic). */
+    default boolean canHandle(RuntimeContext context) throws Exception {
+        return false;
+    }
+
+    /** The OCI layer media types this engine can run from an image (e.g. application/wasm). */
+    default List<String> supportedLayerTypes() {
+        return List.of("application/vnd.bytecodealliance.wasm.component.layer.v0+wasm",
+                "application/vnd.w3c.wasm.module.v1+wasm", "application/wasm");
+    }
+
+    /** Compiles modules ahead of time; the result is what {@link #runWasi} can load faster. */
+    default List<byte[]> precompile(List<byte[]> modules) throws Exception {
+        throw new UnsupportedOperationException(name() + " does not precompile");
+    }
+
+    /** A key identifying this engine's precompiled output (e.g. its version), or empty when it cannot precompile. */
+    default Optional<String> canPrecompile() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.wasmj.shim.cli;
+
+import com.google.protobuf.Timestamp;
+import dev.wasmj.libcontainer.container.Container;
+import dev.wasmj.libcontainer.container.ContainerException;
+import dev.wasmj.libcontainer.container.StateStore;
+import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.shim.log.ShimLog;
+import dev.wasmj.shim.proto.task.v2.DeleteResponse;
+import dev.wasmj.shim.task.BundleState;
+import dev.wasmj.shim.task.RootfsMounts;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * {@code delete}: containerd runs it after every shim connection closes, and after a crash it is the only
+ * chance to clean up what a dead shim left: kill the container's processes, remove its cgroup and state,
+ * unmount its rootfs. Prints a DeleteResponse (status 128+SIGKILL, as the process was killed) on stdout.
+ * It is on the latency path of every {@code ctr run --rm}, so it does nothing when there is nothing left.
+ */
+final class DeleteCommand {
+    private final ShimArgs args;
+    private final ShimLog log;
+
+    DeleteCommand(ShimArgs args, ShimLog log) {
+        this.args = args;
+        this.log = log;
+    }
+
+    int run(OutputStream out) throws IOException {
+        Path bundle = args.bundleDir();
+        int pid = 0;
+        StateStore store = BundleState.store(bundle);
+        if (Files.isDirectory(store.directory(args.id()))) {
+            try {
+                Container container = Container.load(store, args.id());
+                pid = container.pid();
+                container.delete(true);
+                log.info("cleaned up container left by a shim that is gone (init pid " + pid + ")");
+            } catch (ContainerException e) {
+                log.error("delete: cannot clean up the container's processes and cgroup", e);
+            }
+        }
+        new RootfsMounts(Syscalls.linux()).unmountAll(BundleState.rootfs(bundle));
+        Instant now = Instant.now();
+        DeleteResponse.newBuilder().setPid(pid).setExitStatus(128 + Signals.SIGKILL)
+                .setExitedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .build().writeTo(out);
+        out.flush();
+        return 0;
+    }
+}

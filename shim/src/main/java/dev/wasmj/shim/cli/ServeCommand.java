@@ -1,0 +1,59 @@
+package dev.wasmj.shim.cli;
+
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.shim.events.EventPublisher;
+import dev.wasmj.shim.log.ShimLog;
+import dev.wasmj.shim.task.TaskService;
+import dev.wasmj.shim.task.Workload;
+import dev.wasmj.shim.ttrpc.ServiceRegistry;
+import dev.wasmj.shim.ttrpc.TtrpcServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The long-running shim server that {@code start} launches: serves the task API on the group's socket
+ * until containerd calls Shutdown with no container left, publishing events to containerd's
+ * {@code TTRPC_ADDRESS}.
+ */
+final class ServeCommand {
+    private final ShimArgs args;
+    private final ShimLog log;
+    private final Workload workload;
+    private final String version;
+    private final Map<String, String> env;
+
+    ServeCommand(ShimArgs args, ShimLog log, Workload workload, String version, Map<String, String> env) {
+        this.args = args;
+        this.log = log;
+        this.workload = workload;
+        this.version = version;
+        this.env = env;
+    }
+
+    int run() throws IOException, InterruptedException {
+        if (args.socket() == null) throw new IllegalArgumentException("serve needs -socket");
+        String ttrpcAddress = env.get("TTRPC_ADDRESS");
+        if (ttrpcAddress == null || ttrpcAddress.isEmpty()) {
+            log.warn("TTRPC_ADDRESS is not set: task events are not published");
+        }
+        CountDownLatch shutdown = new CountDownLatch(1);
+        try (EventPublisher events = new EventPublisher(ttrpcAddress == null || ttrpcAddress.isEmpty() ? null
+                : Path.of(ttrpcAddress.replaceFirst("^unix://", "")), args.namespace(), log, Duration.ofSeconds(30))) {
+            TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, version, shutdown::countDown);
+            ServiceRegistry registry = new ServiceRegistry();
+            tasks.register(registry);
+            try (TtrpcServer server = TtrpcServer.listen(args.socket(), registry, log::debug)) {
+                log.info("shim listening on " + server.socket() + " (pid " + ProcessHandle.current().pid() + ")");
+                shutdown.await();
+                // Let the Shutdown reply and the last events go out before the socket closes.
+                events.flush(Duration.ofSeconds(5));
+                Thread.sleep(50);
+            }
+        }
+        log.info("shim exited");
+        return 0;
+    }
+}

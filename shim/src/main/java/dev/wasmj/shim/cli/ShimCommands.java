@@ -1,0 +1,127 @@
+package dev.wasmj.shim.cli;
+
+import dev.wasmj.shim.api.ShimConfig;
+import dev.wasmj.shim.log.ShimLog;
+import dev.wasmj.shim.proto.types.RuntimeInfo;
+import dev.wasmj.shim.proto.types.RuntimeVersion;
+import dev.wasmj.shim.task.Workload;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Dispatches the shim's command line to its actions and turns failures into an exit status and a message. */
+public final class ShimCommands {
+    /** Who the shim is: e.g. ("wasmtime", "0.1.0", "abc", "v1") is io.containerd.wasmtime.v1. */
+    public record Identity(String name, String version, String revision, String shimVersion) {
+        public String runtimeType() {
+            return "io.containerd." + name + "." + shimVersion;
+        }
+
+        public String binaryName() {
+            return "containerd-shim-" + name + "-" + shimVersion;
+        }
+    }
+
+    private ShimCommands() {}
+
+    public static int execute(Identity identity, ShimConfig config, String[] argv) {
+        // stdout carries the protocol (start's address, delete's DeleteResponse): nothing else may reach it,
+        // and during start stderr is the same pipe, so it is held back and shown only on failure.
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        ByteArrayOutputStream heldBack = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(heldBack, true, StandardCharsets.UTF_8));
+        ShimArgs args;
+        try {
+            args = ShimArgs.parse(argv);
+        } catch (IllegalArgumentException e) {
+            stderr.println(identity.binaryName() + ": " + e.getMessage());
+            return 2;
+        }
+        Map<String, String> env = System.getenv();
+        ShimLog log = new ShimLog(stderr, args.debug(), fields(identity, args));
+        try {
+            if (args.version()) {
+                stdout.println(identity.binaryName() + ":");
+                stdout.println("  Runtime:  " + identity.runtimeType());
+                stdout.println("  Version:  " + identity.version());
+                stdout.println("  Revision: " + identity.revision());
+                stdout.println("  Java:     " + System.getProperty("java.version"));
+                return 0;
+            }
+            if (args.info()) {
+                info(identity).writeTo(stdout);
+                stdout.flush();
+                return 0;
+            }
+            switch (args.action()) {
+                case "start" -> {
+                    System.setErr(new PrintStream(heldBack, true, StandardCharsets.UTF_8));
+                    return new StartCommand(args, StartCommand.sameProgram(env, mainClass()), env).run(stdout);
+                }
+                case "serve" -> {
+                    System.setOut(stderr); // the server's stdout is /dev/null; stray prints belong in the log
+                    return new ServeCommand(args, log, workload(config), identity.version(), env).run();
+                }
+                case "delete" -> {
+                    return new DeleteCommand(args, log).run(stdout);
+                }
+                default -> {
+                    stderr.println(identity.binaryName() + ": unknown action \"" + args.action()
+                            + "\"; containerd runs it with start or delete (also -v, -info)");
+                    return 2;
+                }
+            }
+        } catch (Exception | LinkageError e) {
+            stderr.print(heldBack.toString(StandardCharsets.UTF_8));
+            stderr.println(identity.binaryName() + " " + args.action() + ": " + describe(e));
+            if (args.debug()) e.printStackTrace(stderr);
+            return 1;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    private static Map<String, String> fields(Identity identity, ShimArgs args) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("runtime", identity.runtimeType());
+        if (!args.namespace().isEmpty()) f.put("namespace", args.namespace());
+        return f;
+    }
+
+    static RuntimeInfo info(Identity identity) {
+        return RuntimeInfo.newBuilder().setName(identity.runtimeType())
+                .setVersion(RuntimeVersion.newBuilder().setVersion(identity.version()).setRevision(identity.revision()))
+                .build();
+    }
+
+    /** The class whose main started this JVM: the server is the same program. */
+    private static String mainClass() {
+        String command = System.getProperty("sun.java.command", "");
+        int space = command.indexOf(' ');
+        return space < 0 ? command : command.substring(0, space);
+    }
+
+    /** An engine runs in the init JVM behind the engine executor; without one, the native executor. */
+    public static Workload workload(ShimConfig config) {
+        if (config.engineClass() == null) return Workload.nativeOnly();
+        List<Path> classpath = new ArrayList<>(config.engineClasspath());
+        if (classpath.isEmpty()) {
+            for (String entry : System.getProperty("java.class.path").split(":")) {
+                if (!entry.isEmpty()) classpath.add(Path.of(entry));
+            }
+        }
+        List<String> jvm = new ArrayList<>(config.initJvmOptions());
+        jvm.add("-D" + dev.wasmj.shim.engine.EngineExecutor.ENGINE_PROPERTY + "=" + config.engineClass());
+        return new Workload(dev.wasmj.shim.engine.EngineExecutor.class.getName(), classpath, jvm);
+    }
+}

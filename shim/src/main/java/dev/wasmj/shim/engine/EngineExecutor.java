@@ -1,0 +1,190 @@
+package dev.wasmj.shim.engine;
+
+import dev.wasmj.libcontainer.workload.ExecutableLookup;
+import dev.wasmj.libcontainer.workload.Executor;
+import dev.wasmj.libcontainer.workload.ExecutorException;
+import dev.wasmj.libcontainer.workload.NativeExecutor;
+import dev.wasmj.libcontainer.workload.WorkloadContext;
+import dev.wasmj.shim.api.Engine;
+import dev.wasmj.shim.api.RuntimeContext;
+import dev.wasmj.libcontainer.init.ClassPreloader;
+import dev.wasmj.libcontainer.process.InitFds;
+import dev.wasmj.libcontainer.syscall.FdStreams;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The executor a shim with an {@link Engine} runs in each container's init JVM. It looks at argv0: a Linux
+ * executable (ELF or {@code #!}) is exec'd natively, so a pod's pause container and native sidecars work;
+ * a Wasm module (magic bytes) or WAT text goes to the engine; anything else is refused before the
+ * container is reported created, with a message naming the file.
+ */
+public final class EngineExecutor implements Executor {
+    /** System property of the init JVM naming the engine class. */
+    public static final String ENGINE_PROPERTY = "wasmj.engine";
+
+    private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
+    private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
+
+    private final NativeExecutor nativeExecutor = new NativeExecutor();
+    private Engine engine;
+    private RuntimeContext runtime;
+    private boolean runsNatively;
+
+    @Override
+    public void prepare(WorkloadContext context) throws ExecutorException {
+        String className = System.getProperty(ENGINE_PROPERTY);
+        if (className == null) throw new ExecutorException("no engine configured (-D" + ENGINE_PROPERTY + ")");
+        try {
+            engine = (Engine) Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ExecutorException("cannot load engine " + className + ": " + e, e);
+        }
+        runtime = contextOf(context);
+        try {
+            // After pivot_root classes still load from open jars, but not from class directories (a build's
+            // target/classes): load those now.
+            ClassPreloader.preloadIfDirectory(EngineExecutor.class, List.of("dev.wasmj.shim.api", "dev.wasmj.shim.engine"));
+            ClassPreloader.preloadIfDirectory(engine.getClass(), List.of(engine.getClass().getPackageName()));
+        } catch (IOException e) {
+            throw new ExecutorException("cannot preload the engine's classes: " + e.getMessage(), e);
+        }
+        try {
+            engine.prepare(runtime); // before pivot_root: native libraries load only now
+        } catch (Exception e) {
+            throw new ExecutorException(engine.name() + ": prepare failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void validate(WorkloadContext context) throws ExecutorException {
+        String argv0 = runtime.entrypoint().path();
+        Optional<Path> resolved = ExecutableLookup.find(argv0, context.envValue("PATH").orElse(null), context.process().cwd());
+        Path file = resolved.orElse(Path.of(argv0));
+        byte[] head = head(file);
+        if (resolved.isPresent() && (startsWith(head, ELF_MAGIC) || startsWith(head, new byte[] {'#', '!'}))) {
+            runsNatively = true;
+            nativeExecutor.validate(context);
+            return;
+        }
+        if (head.length == 0 && !Files.exists(file)) {
+            throw new ExecutorException(argv0 + ": no such file in the container");
+        }
+        boolean wasm = startsWith(head, WASM_MAGIC) || looksLikeWat(head);
+        try {
+            if (wasm || engine.canHandle(runtime)) return;
+        } catch (Exception e) {
+            throw new ExecutorException(engine.name() + ": " + e.getMessage(), e);
+        }
+        throw new ExecutorException(argv0 + " is neither a Wasm module nor a Linux executable");
+    }
+
+    @Override
+    public int run(WorkloadContext context) throws ExecutorException {
+        if (runsNatively) return nativeExecutor.run(context);
+        useContainerStdio(context);
+        try {
+            return engine.runWasi(runtime);
+        } catch (Exception e) {
+            throw new ExecutorException(engine.name() + ": " + e.getMessage(), e);
+        } finally {
+            System.out.flush();
+            System.err.flush();
+        }
+    }
+
+    /**
+     * Makes fds 0-2 the container's stdio, as a native program would have them, so an engine can simply
+     * inherit them (wasmtime's file-backed stdio cannot read FIFOs). The JVM's own System.out and System.err
+     * move to the shim log: nothing the JVM or the engine prints reaches the container's output.
+     */
+    private static void useContainerStdio(WorkloadContext context) throws ExecutorException {
+        Syscalls sys = context.syscalls();
+        try {
+            int log = sys.dup(InitFds.LOG);
+            sys.dup2(context.stdinFd(), 0);
+            sys.dup2(context.stdoutFd(), 1);
+            sys.dup2(context.stderrFd(), 2);
+            PrintStream toLog = new PrintStream(FdStreams.output(sys, log), true, StandardCharsets.UTF_8);
+            System.setOut(toLog);
+            System.setErr(toLog);
+        } catch (RuntimeException e) {
+            throw new ExecutorException("cannot hand the container's stdio to the engine: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] head(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(64);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** WAT text starts, after blanks and comments, with "(module". */
+    static boolean looksLikeWat(byte[] head) {
+        String text = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1).stripLeading();
+        while (text.startsWith(";;")) {
+            int nl = text.indexOf('\n');
+            if (nl < 0) return false;
+            text = text.substring(nl + 1).stripLeading();
+        }
+        return text.startsWith("(module") || text.startsWith("(component");
+    }
+
+    private static RuntimeContext contextOf(WorkloadContext context) {
+        return new RuntimeContext() {
+            @Override
+            public List<String> args() {
+                return context.args();
+            }
+
+            @Override
+            public List<String> envs() {
+                return context.env();
+            }
+
+            @Override
+            public Optional<String> platform() {
+                return Optional.ofNullable(System.getProperty("wasmj.platform"));
+            }
+
+            @Override
+            public String containerId() {
+                return context.containerId();
+            }
+
+            @Override
+            public Optional<String> podId() {
+                return Optional.ofNullable(System.getProperty("wasmj.pod"));
+            }
+
+            @Override
+            public Path stdin() {
+                return Path.of("/proc/self/fd/0");
+            }
+
+            @Override
+            public Path stdout() {
+                return Path.of("/proc/self/fd/1");
+            }
+
+            @Override
+            public Path stderr() {
+                return Path.of("/proc/self/fd/2");
+            }
+        };
+    }
+}

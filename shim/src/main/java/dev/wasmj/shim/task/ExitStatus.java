@@ -1,0 +1,6 @@
+package dev.wasmj.shim.task;
+
+import java.time.Instant;
+
+/** How a container process ended: its exit code, or 128+signal, and when. */
+record ExitStatus(int code, Instant exitedAt) {}

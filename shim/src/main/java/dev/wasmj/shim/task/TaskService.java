@@ -1,0 +1,453 @@
+package dev.wasmj.shim.task;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import com.google.protobuf.Timestamp;
+import dev.wasmj.libcontainer.container.Container;
+import dev.wasmj.libcontainer.container.ContainerException;
+import dev.wasmj.libcontainer.container.CreateRequest;
+import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.oci.OciJson;
+import dev.wasmj.oci.runtime.LinuxResources;
+import dev.wasmj.shim.events.EventPublisher;
+import dev.wasmj.shim.log.ShimLog;
+import dev.wasmj.shim.proto.events.TaskCreate;
+import dev.wasmj.shim.proto.events.TaskDelete;
+import dev.wasmj.shim.proto.events.TaskExecAdded;
+import dev.wasmj.shim.proto.events.TaskExecStarted;
+import dev.wasmj.shim.proto.events.TaskExit;
+import dev.wasmj.shim.proto.events.TaskIO;
+import dev.wasmj.shim.proto.events.TaskOOM;
+import dev.wasmj.shim.proto.events.TaskPaused;
+import dev.wasmj.shim.proto.events.TaskResumed;
+import dev.wasmj.shim.proto.events.TaskStart;
+import dev.wasmj.shim.proto.task.v2.CloseIORequest;
+import dev.wasmj.shim.proto.task.v2.ConnectRequest;
+import dev.wasmj.shim.proto.task.v2.ConnectResponse;
+import dev.wasmj.shim.proto.task.v2.CreateTaskRequest;
+import dev.wasmj.shim.proto.task.v2.CreateTaskResponse;
+import dev.wasmj.shim.proto.task.v2.DeleteRequest;
+import dev.wasmj.shim.proto.task.v2.DeleteResponse;
+import dev.wasmj.shim.proto.task.v2.ExecProcessRequest;
+import dev.wasmj.shim.proto.task.v2.KillRequest;
+import dev.wasmj.shim.proto.task.v2.PauseRequest;
+import dev.wasmj.shim.proto.task.v2.PidsRequest;
+import dev.wasmj.shim.proto.task.v2.PidsResponse;
+import dev.wasmj.shim.proto.task.v2.ResumeRequest;
+import dev.wasmj.shim.proto.task.v2.ShutdownRequest;
+import dev.wasmj.shim.proto.task.v2.StartRequest;
+import dev.wasmj.shim.proto.task.v2.StartResponse;
+import dev.wasmj.shim.proto.task.v2.StateRequest;
+import dev.wasmj.shim.proto.task.v2.StateResponse;
+import dev.wasmj.shim.proto.task.v2.StatsRequest;
+import dev.wasmj.shim.proto.task.v2.StatsResponse;
+import dev.wasmj.shim.proto.task.v2.UpdateTaskRequest;
+import dev.wasmj.shim.proto.task.v2.WaitRequest;
+import dev.wasmj.shim.proto.task.v2.WaitResponse;
+import dev.wasmj.shim.proto.types.task.ProcessInfo;
+import dev.wasmj.shim.proto.types.task.Status;
+import dev.wasmj.shim.ttrpc.CallContext;
+import dev.wasmj.shim.ttrpc.Code;
+import dev.wasmj.shim.ttrpc.ServiceRegistry;
+import dev.wasmj.shim.ttrpc.TtrpcException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * containerd's task service (v2, and v3 with the same messages) over the containers of this shim. Each
+ * method maps to one step of libcontainer-j's lifecycle; events are published in lifecycle order.
+ */
+public final class TaskService {
+    public static final String V2 = "containerd.task.v2.Task";
+    public static final String V3 = "containerd.task.v3.Task";
+
+    private final Syscalls sys;
+    private final ShimLog log;
+    private final EventPublisher events;
+    private final Workload workload;
+    private final String version;
+    private final Runnable onShutdown;
+    private final RootfsMounts rootfs;
+    private final Map<String, InitTask> tasks = new ConcurrentHashMap<>();
+
+    public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, String version,
+            Runnable onShutdown) {
+        this.sys = sys;
+        this.log = log;
+        this.events = events;
+        this.workload = workload;
+        this.version = version;
+        this.onShutdown = onShutdown;
+        this.rootfs = new RootfsMounts(sys);
+    }
+
+    /** Serves every method under both service names: v3's messages are v2's, byte for byte. */
+    public void register(ServiceRegistry registry) {
+        for (String service : new String[] {V2, V3}) {
+            registry.unary(service, "Create", CreateTaskRequest.parser(), (c, r) -> create(r));
+            registry.unary(service, "Start", StartRequest.parser(), (c, r) -> start(r));
+            registry.unary(service, "State", StateRequest.parser(), (c, r) -> state(r));
+            registry.unary(service, "Wait", WaitRequest.parser(), (c, r) -> await(r));
+            registry.unary(service, "Kill", KillRequest.parser(), (c, r) -> kill(r));
+            registry.unary(service, "Delete", DeleteRequest.parser(), (c, r) -> delete(r));
+            registry.unary(service, "Pids", PidsRequest.parser(), (c, r) -> pids(r));
+            registry.unary(service, "Pause", PauseRequest.parser(), (c, r) -> pause(r));
+            registry.unary(service, "Resume", ResumeRequest.parser(), (c, r) -> resume(r));
+            registry.unary(service, "Stats", StatsRequest.parser(), (c, r) -> stats(r));
+            registry.unary(service, "Update", UpdateTaskRequest.parser(), (c, r) -> update(r));
+            registry.unary(service, "CloseIO", CloseIORequest.parser(), (c, r) -> closeIo(r));
+            registry.unary(service, "Connect", ConnectRequest.parser(), (c, r) -> connect(r));
+            registry.unary(service, "Shutdown", ShutdownRequest.parser(), (c, r) -> shutdown(r));
+            registry.unary(service, "Exec", ExecProcessRequest.parser(), (c, r) -> exec(r));
+            registry.register(service, "ResizePty", (c, p) -> unimplemented("ResizePty (terminals)"));
+            registry.register(service, "Checkpoint", (c, p) -> unimplemented("Checkpoint"));
+        }
+    }
+
+    private static com.google.protobuf.ByteString unimplemented(String what) throws TtrpcException {
+        throw new TtrpcException(Code.UNIMPLEMENTED, what + " is not supported by this shim yet");
+    }
+
+    public int taskCount() {
+        return tasks.size();
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------------
+
+    CreateTaskResponse create(CreateTaskRequest r) throws TtrpcException {
+        String id = r.getId();
+        ShimLog clog = log.with("id", id);
+        long t0 = System.nanoTime();
+        clog.debug("create: bundle " + r.getBundle() + ", " + r.getRootfsCount() + " rootfs mount(s)");
+        if (tasks.containsKey(id)) throw new TtrpcException(Code.ALREADY_EXISTS, "container " + id + " already exists");
+        if (r.getTerminal()) {
+            throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": a terminal (ctr -t) is not supported by this shim yet");
+        }
+        if (!r.getCheckpoint().isEmpty()) {
+            throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": restoring a checkpoint is not supported");
+        }
+        Path bundle = Path.of(r.getBundle());
+        Path rootfsDir = BundleState.rootfs(bundle);
+        ProcessIo io = null;
+        boolean mounted = false;
+        try {
+            rootfs.mount(r.getRootfsList(), rootfsDir);
+            mounted = !r.getRootfsList().isEmpty();
+            io = ProcessIo.open(sys, clog, r.getStdin(), r.getStdout(), r.getStderr());
+            clog.debug("create: rootfs and stdio ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            CreateRequest request = CreateRequest.builder(id, bundle)
+                    .stdio(io.stdin, io.stdout, io.stderr)
+                    .debug(log.debugEnabled())
+                    .debugLog(clog::debug);
+            workload.applyTo(request);
+            Container container = Container.create(BundleState.store(bundle), request);
+            io.closeProcessSide();
+            InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), false), container);
+            task.io = io;
+            tasks.put(id, task);
+            ExitWatcher.watch(sys, task.pid, id, exit -> onExit(task, exit));
+            clog.info("created, pid " + task.pid);
+            events.publish("/tasks/create", TaskCreate.newBuilder().setContainerId(id).setBundle(r.getBundle())
+                    .addAllRootfs(r.getRootfsList())
+                    .setIo(TaskIO.newBuilder().setStdin(r.getStdin()).setStdout(r.getStdout()).setStderr(r.getStderr()))
+                    .setPid(task.pid).build());
+            return CreateTaskResponse.newBuilder().setPid(task.pid).build();
+        } catch (ContainerException | IOException | RuntimeException e) {
+            if (io != null) {
+                io.closeProcessSide();
+                io.close();
+            }
+            if (mounted) unmountQuietly(clog, rootfsDir);
+            clog.error("create failed", e);
+            Code code = e instanceof ContainerException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
+            throw new TtrpcException(code, "create " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    StartResponse start(StartRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        if (!r.getExecId().isEmpty()) {
+            ExecProcess exec = exec(task, r.getExecId());
+            exec.start();
+            log.with("id", task.containerId).info("exec " + exec.execId + " started, pid " + exec.pid);
+            events.publish("/tasks/exec-started", TaskExecStarted.newBuilder().setContainerId(task.containerId)
+                    .setExecId(exec.execId).setPid(exec.pid).build());
+            return StartResponse.newBuilder().setPid(exec.pid).build();
+        }
+        synchronized (task) {
+            task.start();
+            task.started = true;
+            log.with("id", task.containerId).info("started");
+            events.publish("/tasks/start", TaskStart.newBuilder().setContainerId(task.containerId).setPid(task.pid).build());
+        }
+        return StartResponse.newBuilder().setPid(task.pid).build();
+    }
+
+    /** Runs on the init's watcher thread once it is reaped. */
+    private void onExit(InitTask task, ExitStatus exit) {
+        synchronized (task) { // after Start's event, never between Start and its event
+            ShimLog clog = log.with("id", task.containerId);
+            try {
+                if (task.container.cgroups().oomKillCount() > 0) {
+                    clog.warn("the container's memory limit was reached: a process was OOM-killed");
+                    events.publish("/tasks/oom", TaskOOM.newBuilder().setContainerId(task.containerId).build());
+                }
+            } catch (IOException | RuntimeException e) {
+                clog.debug("no OOM count: " + e.getMessage());
+            }
+            clog.info("exited with status " + exit.code());
+            events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(task.containerId)
+                    .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+            task.exit.complete(exit);
+        }
+    }
+
+    StateResponse state(StateRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        TaskProcess p = process(task, r.getExecId());
+        StateResponse.Builder b = StateResponse.newBuilder().setId(p.execId.isEmpty() ? task.containerId : p.execId)
+                .setExecId(p.execId).setBundle(task.bundle.toString())
+                .setPid(p.pid).setStatus(p.status())
+                .setStdin(p.stdio.stdin()).setStdout(p.stdio.stdout()).setStderr(p.stdio.stderr())
+                .setTerminal(p.stdio.terminal());
+        ExitStatus exit = p.exitStatus();
+        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt()));
+        return b.build();
+    }
+
+    WaitResponse await(WaitRequest r) throws TtrpcException {
+        TaskProcess task = process(task(r.getId()), r.getExecId());
+        ExitStatus exit;
+        try {
+            exit = task.exit.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TtrpcException(Code.CANCELLED, "wait for " + task.describe() + " interrupted");
+        } catch (ExecutionException e) {
+            throw new TtrpcException(Code.INTERNAL, e.getCause().getMessage(), e);
+        }
+        return WaitResponse.newBuilder().setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build();
+    }
+
+    Empty kill(KillRequest r) throws TtrpcException {
+        TaskProcess task = process(task(r.getId()), r.getExecId());
+        log.with("id", task.containerId).debug("kill " + task.describe() + " signal " + r.getSignal() + (r.getAll() ? " to all" : ""));
+        task.kill(r.getSignal(), r.getAll());
+        return Empty.getDefaultInstance();
+    }
+
+    DeleteResponse delete(DeleteRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        if (!r.getExecId().isEmpty()) return deleteExec(task, exec(task, r.getExecId()));
+        ShimLog clog = log.with("id", task.containerId);
+        Status status = task.status();
+        if (status == Status.RUNNING || status == Status.PAUSED) {
+            throw new TtrpcException(Code.FAILED_PRECONDITION, "cannot delete " + task.describe() + ": it is "
+                    + status.name().toLowerCase() + "; kill it first");
+        }
+        // A created but never started init: end it here, and let its watcher (its only reaper) see it go.
+        if (!task.exited()) {
+            try {
+                sys.kill(task.pid, Signals.SIGKILL);
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+        }
+        ExitStatus exit = awaitExit(task, 10);
+        try {
+            task.container.delete(true);
+        } catch (ContainerException e) {
+            clog.error("delete failed", e);
+            throw new TtrpcException(Code.INTERNAL, "delete " + task.containerId + ": " + e.getMessage(), e);
+        }
+        task.closeIo();
+        unmountQuietly(clog, BundleState.rootfs(task.bundle));
+        tasks.remove(task.containerId);
+        clog.info("deleted");
+        events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(task.containerId).setId(task.containerId)
+                .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+        return DeleteResponse.newBuilder().setPid(task.pid).setExitStatus(exit.code())
+                .setExitedAt(timestamp(exit.exitedAt())).build();
+    }
+
+    private DeleteResponse deleteExec(InitTask task, ExecProcess exec) throws TtrpcException {
+        if (exec.started() && !exec.exited()) {
+            throw new TtrpcException(Code.FAILED_PRECONDITION, "cannot delete " + exec.describe() + ": it is running");
+        }
+        exec.closeIo();
+        task.execs.remove(exec.execId);
+        ExitStatus exit = exec.exitStatus();
+        DeleteResponse.Builder b = DeleteResponse.newBuilder().setPid(exec.pid);
+        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt()));
+        return b.build();
+    }
+
+    private static ExitStatus awaitExit(TaskProcess process, int seconds) throws TtrpcException {
+        try {
+            return process.exit.get(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TtrpcException(Code.CANCELLED, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new TtrpcException(Code.DEADLINE_EXCEEDED, process.describe() + " did not exit after SIGKILL");
+        }
+    }
+
+    Empty exec(ExecProcessRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        String execId = r.getExecId();
+        if (execId.isEmpty()) throw new TtrpcException(Code.INVALID_ARGUMENT, "exec needs an exec id");
+        if (r.getTerminal()) {
+            throw new TtrpcException(Code.UNIMPLEMENTED, "exec " + execId + ": a terminal (-t) is not supported by this shim yet");
+        }
+        if (task.execs.containsKey(execId)) {
+            throw new TtrpcException(Code.ALREADY_EXISTS, "exec " + execId + " already exists in container " + task.containerId);
+        }
+        dev.wasmj.oci.runtime.Process spec;
+        try {
+            spec = OciJson.parse(r.getSpec().getValue().toStringUtf8(), "exec " + execId + " process spec",
+                    dev.wasmj.oci.runtime.Process.class);
+        } catch (RuntimeException e) {
+            throw new TtrpcException(Code.INVALID_ARGUMENT, e.getMessage(), e);
+        }
+        ProcessIo io;
+        try {
+            io = ProcessIo.open(sys, log.with("id", task.containerId), r.getStdin(), r.getStdout(), r.getStderr());
+        } catch (RuntimeException e) {
+            throw new TtrpcException(Code.INTERNAL, "exec " + execId + ": stdio: " + e.getMessage(), e);
+        }
+        Stdio stdio = new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), false);
+        ExecProcess[] holder = new ExecProcess[1];
+        ExecProcess exec = new ExecProcess(task, execId, stdio, spec, io, sys, exit -> onExecExit(task, holder[0], exit));
+        holder[0] = exec;
+        task.execs.put(execId, exec);
+        events.publish("/tasks/exec-added", TaskExecAdded.newBuilder().setContainerId(task.containerId).setExecId(execId).build());
+        return Empty.getDefaultInstance();
+    }
+
+    private void onExecExit(InitTask task, ExecProcess exec, ExitStatus exit) {
+        log.with("id", task.containerId).info("exec " + exec.execId + " exited with status " + exit.code());
+        events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(exec.execId)
+                .setPid(exec.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+        exec.exit.complete(exit);
+    }
+
+    // ---- the container as a whole ---------------------------------------------------------------------
+
+    PidsResponse pids(PidsRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        try {
+            PidsResponse.Builder b = PidsResponse.newBuilder();
+            for (long pid : task.container.pids()) b.addProcesses(ProcessInfo.newBuilder().setPid((int) pid));
+            return b.build();
+        } catch (ContainerException e) {
+            throw new TtrpcException(Code.INTERNAL, e.getMessage(), e);
+        }
+    }
+
+    Empty pause(PauseRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        try {
+            task.container.pause();
+        } catch (ContainerException e) {
+            throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
+        }
+        events.publish("/tasks/paused", TaskPaused.newBuilder().setContainerId(task.containerId).build());
+        return Empty.getDefaultInstance();
+    }
+
+    Empty resume(ResumeRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        try {
+            task.container.resume();
+        } catch (ContainerException e) {
+            throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
+        }
+        events.publish("/tasks/resumed", TaskResumed.newBuilder().setContainerId(task.containerId).build());
+        return Empty.getDefaultInstance();
+    }
+
+    StatsResponse stats(StatsRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        try {
+            return StatsResponse.newBuilder().setStats(CgroupMetrics.of(task.container.cgroups())).build();
+        } catch (IOException e) {
+            throw new TtrpcException(Code.INTERNAL, "stats " + task.containerId + ": " + e.getMessage(), e);
+        }
+    }
+
+    Empty update(UpdateTaskRequest r) throws TtrpcException {
+        InitTask task = task(r.getId());
+        if (!r.hasResources()) return Empty.getDefaultInstance();
+        try {
+            LinuxResources resources = OciJson.parse(r.getResources().getValue().toStringUtf8(), "update resources",
+                    LinuxResources.class);
+            task.container.cgroups().apply(resources);
+            log.with("id", task.containerId).info("resources updated");
+        } catch (IOException | RuntimeException e) {
+            throw new TtrpcException(Code.INVALID_ARGUMENT, "update " + task.containerId + ": " + e.getMessage(), e);
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    Empty closeIo(CloseIORequest r) throws TtrpcException {
+        TaskProcess task = process(task(r.getId()), r.getExecId());
+        if (r.getStdin()) task.closeStdin();
+        return Empty.getDefaultInstance();
+    }
+
+    ConnectResponse connect(ConnectRequest r) throws TtrpcException {
+        InitTask task = tasks.get(r.getId());
+        ConnectResponse.Builder b = ConnectResponse.newBuilder().setShimPid((int) ProcessHandle.current().pid())
+                .setVersion(version);
+        if (task != null) b.setTaskPid(task.pid);
+        return b.build();
+    }
+
+    Empty shutdown(ShutdownRequest r) {
+        if (r.getNow() || tasks.isEmpty()) {
+            log.info("shutting down");
+            onShutdown.run();
+        }
+        return Empty.getDefaultInstance();
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private InitTask task(String id) throws TtrpcException {
+        InitTask task = tasks.get(id);
+        if (task == null) throw new TtrpcException(Code.NOT_FOUND, "container " + id + " not found in this shim");
+        return task;
+    }
+
+    private static TaskProcess process(InitTask task, String execId) throws TtrpcException {
+        return execId.isEmpty() ? task : exec(task, execId);
+    }
+
+    private static ExecProcess exec(InitTask task, String execId) throws TtrpcException {
+        ExecProcess exec = task.execs.get(execId);
+        if (exec == null) {
+            throw new TtrpcException(Code.NOT_FOUND, "exec " + execId + " not found in container " + task.containerId);
+        }
+        return exec;
+    }
+
+    private void unmountQuietly(ShimLog clog, Path dir) {
+        try {
+            rootfs.unmountAll(dir);
+        } catch (IOException e) {
+            clog.error("unmount rootfs", e);
+        }
+    }
+
+    static Timestamp timestamp(Instant t) {
+        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
+    }
+}
