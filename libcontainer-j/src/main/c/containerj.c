@@ -869,7 +869,7 @@ JNIEXPORT jint JNI_FN(listenUnix)(JNIEnv *env, jclass cls, jstring jpath) {
     struct sockaddr_un addr;
     int fd = unix_socket_for(env, jpath, &addr);
     if (fd < 0) return -1;
-    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 8) < 0) {
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 64) < 0) {
         int err = errno;
         close(fd);
         throw_errno(env, "bind/listen", err);

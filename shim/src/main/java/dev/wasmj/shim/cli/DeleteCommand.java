@@ -46,11 +46,27 @@ final class DeleteCommand {
             }
         }
         new RootfsMounts(Syscalls.linux()).unmountAll(BundleState.rootfs(bundle));
+        removeDeadSocket(bundle);
         Instant now = Instant.now();
         DeleteResponse.newBuilder().setPid(pid).setExitStatus(128 + Signals.SIGKILL)
                 .setExitedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build().writeTo(out);
         out.flush();
         return 0;
+    }
+
+    /** A server killed with SIGKILL leaves its socket file: remove it when nothing answers there any more. */
+    private void removeDeadSocket(Path bundle) {
+        try {
+            Path address = bundle.resolve("address");
+            if (!Files.exists(address)) return;
+            Path socket = Path.of(Files.readString(address).trim().replaceFirst("^unix://", ""));
+            if (Files.exists(socket) && !StartCommand.accepts(socket)) {
+                Files.deleteIfExists(socket);
+                log.info("removed the socket of a shim that is gone: " + socket);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot check the shim socket: " + e.getMessage());
+        }
     }
 }

@@ -7,7 +7,12 @@ import dev.wasmj.shim.task.TaskService;
 import dev.wasmj.shim.task.Workload;
 import dev.wasmj.shim.ttrpc.ServiceRegistry;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
+import dev.wasmj.oci.runtime.Spec;
+import dev.wasmj.oci.runtime.SpecLoader;
 import java.io.IOException;
+import java.nio.channels.Channel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -45,7 +50,11 @@ final class ServeCommand {
             TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, version, shutdown::countDown);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);
-            try (TtrpcServer server = TtrpcServer.listen(args.socket(), registry, log::debug)) {
+            warmUp();
+            try (TtrpcServer server = open(registry)) {
+                // SIGTERM (e.g. a node shutting down) still removes the socket.
+                Thread closeOnExit = new Thread(server::close, "close-socket");
+                Runtime.getRuntime().addShutdownHook(closeOnExit);
                 log.info("shim listening on " + server.socket() + " (pid " + ProcessHandle.current().pid() + ")");
                 shutdown.await();
                 // Let the Shutdown reply and the last events go out before the socket closes.
@@ -55,5 +64,32 @@ final class ServeCommand {
         }
         log.info("shim exited");
         return 0;
+    }
+
+    /** The socket {@code start} bound and passed as fd 0, or (run by hand) a new one on {@code -socket}. */
+    private TtrpcServer open(ServiceRegistry registry) throws IOException {
+        Channel inherited = System.inheritedChannel();
+        if (inherited instanceof ServerSocketChannel listener) {
+            return TtrpcServer.adopt(listener, args.socket(), registry, log::debug);
+        }
+        return TtrpcServer.listen(args.socket(), registry, log::debug);
+    }
+
+    /**
+     * The first Create of a fresh JVM pays for loading and initialising the JSON binding of the spec;
+     * doing it on a spare thread while {@code start} returns and containerd connects takes it off the
+     * container's start-up path.
+     */
+    private void warmUp() {
+        Thread t = new Thread(() -> {
+            try (var in = ServeCommand.class.getResourceAsStream("warmup-config.json")) {
+                Spec spec = SpecLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "warm-up config.json");
+                SpecLoader.toJson(spec);
+            } catch (IOException | RuntimeException e) {
+                log.debug("warm-up: " + e.getMessage());
+            }
+        }, "warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -64,7 +64,7 @@ public final class ShimCommands {
             switch (args.action()) {
                 case "start" -> {
                     System.setErr(new PrintStream(heldBack, true, StandardCharsets.UTF_8));
-                    return new StartCommand(args, StartCommand.sameProgram(env, mainClass()), env).run(stdout);
+                    return new StartCommand(args, StartCommand.sameProgram(dev.wasmj.libcontainer.syscall.Syscalls.linux(), env, mainClass()), env).run(stdout);
                 }
                 case "serve" -> {
                     System.setOut(stderr); // the server's stdout is /dev/null; stray prints belong in the log

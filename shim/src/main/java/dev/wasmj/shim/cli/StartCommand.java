@@ -1,8 +1,9 @@
 package dev.wasmj.shim.cli;
 
-import dev.wasmj.oci.runtime.Spec;
-import dev.wasmj.oci.runtime.SpecLoader;
-import java.io.File;
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.SpawnRequest;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -10,22 +11,23 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code start}: finds or launches the shim server of the container's group and prints its address.
  *
  * <p>containerd reads this process's stdout and stderr (one pipe) to EOF, so the server must be another
- * process that holds neither: it is launched in its own session with stdin and stdout on /dev/null and
- * stderr on the bundle's {@code log} FIFO, and this command prints only the address once the server
- * accepts connections. To containerd 1.7+ (which sets {@code MAX_SHIM_VERSION}) the address goes in the
+ * process that holds neither: it is launched in its own session with the listening socket as stdin,
+ * stdout on /dev/null and stderr on the bundle's {@code log} FIFO, and this command prints only the address. To containerd 1.7+ (which sets {@code MAX_SHIM_VERSION}) the address goes in the
  * JSON bootstrap; containerd 1.6 gets the bare address.
  */
 final class StartCommand {
     static final String SANDBOX_ANNOTATION = "io.kubernetes.cri.sandbox-id";
-    private static final long READY_TIMEOUT_NANOS = 20_000_000_000L;
 
     private final ShimArgs args;
     private final ServerLauncher launcher;
@@ -37,15 +39,14 @@ final class StartCommand {
         this.env = env;
     }
 
-    int run(PrintStream out) throws IOException, InterruptedException {
+    int run(PrintStream out) throws IOException {
         Path bundle = args.bundleDir();
         String group = groupOf(bundle);
         Path socket = ShimSocket.path(args.address(), args.namespace(), group);
         if (!accepts(socket)) {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket); // a server that died leaves its socket behind
-            Process server = launcher.launch(args.toArgs("serve", socket), bundle);
-            awaitReady(server, socket);
+            launcher.launch(args.toArgs("serve", socket), bundle, socket);
         }
         String address = "unix://" + socket;
         Files.writeString(bundle.resolve("address"), address);
@@ -54,14 +55,26 @@ final class StartCommand {
         return 0;
     }
 
-    /** Containers of one pod share a shim; any other container gets its own. */
-    private String groupOf(Path bundle) {
+    /**
+     * Containers of one pod share a shim; any other container gets its own. Only this one annotation is
+     * needed, so it is found in the text instead of loading the whole spec (a JSON binding costs this short
+     * process more than everything else it does); the server validates config.json at Create.
+     */
+    private String groupOf(Path bundle) throws IOException {
         Path config = bundle.resolve("config.json");
         if (!Files.exists(config)) return args.id();
-        Spec spec = SpecLoader.load(config);
-        Map<String, String> annotations = spec.getAnnotations();
-        String sandbox = annotations == null ? null : annotations.get(SANDBOX_ANNOTATION);
+        String sandbox = sandboxId(Files.readString(config));
         return sandbox == null || sandbox.isEmpty() ? args.id() : sandbox;
+    }
+
+    private static final Pattern SANDBOX = Pattern.compile(
+            "\"" + Pattern.quote(SANDBOX_ANNOTATION) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    /** The sandbox id annotation's value (JSON escapes undone), or null. */
+    static String sandboxId(String configJson) {
+        Matcher m = SANDBOX.matcher(configJson);
+        if (!m.find()) return null;
+        return m.group(1).replaceAll("\\\\(.)", "$1");
     }
 
     /**
@@ -89,34 +102,24 @@ final class StartCommand {
         }
     }
 
-    private static void awaitReady(Process server, Path socket) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
-        while (!accepts(socket)) {
-            if (!server.isAlive()) {
-                throw new IOException("the shim server exited with status " + server.exitValue()
-                        + " before listening on " + socket + " (its reason is in the bundle's log)");
-            }
-            if (System.nanoTime() > deadline) {
-                server.destroyForcibly();
-                throw new IOException("the shim server did not listen on " + socket + " within 20 s");
-            }
-            Thread.sleep(5);
-        }
-    }
-
     /** Launches the long-running server; a seam so the argument handling can be tested without a JVM. */
     interface ServerLauncher {
-        Process launch(List<String> shimArgs, Path bundle) throws IOException;
+        void launch(List<String> shimArgs, Path bundle, Path socket) throws IOException;
     }
 
     /**
-     * Runs this same shim again as the server: through its launcher script when it was started by one
-     * ({@code WASMJ_SHIM_LAUNCHER}), else with this JVM's java, class path and main class.
+     * Runs this same shim again as the server, in its own session, through its launcher script when it
+     * was started by one ({@code WASMJ_SHIM_LAUNCHER}), else with this JVM's java, class path and main class.
+     *
+     * <p>The socket is bound and listening here, and the server inherits it as its fd 0 (as the Go shims
+     * pass theirs as fd 3): containerd can connect the moment the address is printed, its calls wait in
+     * the backlog while the server's JVM starts, and this process need not wait for the server. The
+     * server's stdout is /dev/null and its stderr the bundle's {@code log} FIFO, so containerd's pipe is
+     * not held.
      */
-    static ServerLauncher sameProgram(Map<String, String> env, String mainClass) {
-        return (shimArgs, bundle) -> {
+    static ServerLauncher sameProgram(Syscalls sys, Map<String, String> env, String mainClass) {
+        return (shimArgs, bundle, socket) -> {
             List<String> command = new ArrayList<>();
-            if (Files.isExecutable(Path.of("/usr/bin/setsid"))) command.add("/usr/bin/setsid");
             String launcherScript = env.get("WASMJ_SHIM_LAUNCHER");
             if (launcherScript != null && !launcherScript.isEmpty()) {
                 command.add(launcherScript);
@@ -128,12 +131,37 @@ final class StartCommand {
                 command.add(mainClass);
             }
             command.addAll(shimArgs);
-            ProcessBuilder pb = new ProcessBuilder(command).directory(bundle.toFile());
-            pb.redirectInput(new File("/dev/null"));
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            Path log = bundle.resolve("log");
-            pb.redirectError(Files.exists(log) ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.DISCARD);
-            return pb.start();
+            List<String> environment = new ArrayList<>();
+            env.forEach((k, v) -> environment.add(k + "=" + v));
+            List<Integer> fds = new ArrayList<>();
+            try {
+                int listener = sys.listenUnix(socket.toString());
+                fds.add(listener);
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
+                fds.add(devNull);
+                int log = openLog(sys, bundle.resolve("log"));
+                if (log >= 0) fds.add(log);
+                sys.spawn(SpawnRequest.builder(command.get(0)).argv(command).env(environment)
+                        .fd(0, listener).fd(1, devNull).fd(2, log >= 0 ? log : devNull).newSession(true).build());
+            } catch (SyscallException e) {
+                Files.deleteIfExists(socket);
+                throw new IOException("cannot launch the shim server on " + socket + ": " + e.getMessage(), e);
+            } finally {
+                for (int fd : fds) sys.close(fd);
+            }
         };
+    }
+
+    /** The bundle's log FIFO for writing, or -1 when there is none or nobody reads it (a manual run). */
+    private static int openLog(Syscalls sys, Path log) {
+        if (!Files.exists(log)) return -1;
+        try {
+            // Non-blocking first, only to learn whether a reader (containerd) is there: ENXIO if not.
+            sys.close(sys.open(log.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0));
+            return sys.open(log.toString(), OpenFlags.WRONLY | OpenFlags.APPEND, 0);
+        } catch (SyscallException e) {
+            return -1;
+        }
     }
 }

@@ -94,6 +94,22 @@ public final class TtrpcServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves on a socket that another process bound and handed over, already listening (the shim's
+     * {@code start} binds it so containerd can connect at once, and the server inherits it as fd 0).
+     * Connections queued before this call are served.
+     */
+    public static TtrpcServer adopt(ServerSocketChannel listener, Path socket, ServiceRegistry registry,
+            Consumer<String> log) throws IOException {
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(registry, "registry");
+        Consumer<String> sink = log != null ? log : line -> { };
+        PeerCheck peers = PeerCheck.forOwner(Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS));
+        TtrpcServer server = new TtrpcServer(socket, listener, registry, sink, peers);
+        server.acceptor.start();
+        return server;
+    }
+
     public Path socket() {
         return socket;
     }

@@ -39,4 +39,12 @@ class StartCommandTest {
         assertTrue(p.toString().length() <= ShimSocket.MAX_PATH, p.toString());
         assertEquals(Path.of("/run/containerd/s"), p.getParent());
     }
+
+    @Test
+    void sandboxAnnotationIsFoundInTheConfigText() {
+        String config = "{\"annotations\": {\"io.kubernetes.cri.container-type\": \"container\",\n"
+                + "  \"io.kubernetes.cri.sandbox-id\" : \"4f2a\\\"x\"}, \"process\": {}}";
+        assertEquals("4f2a\"x", StartCommand.sandboxId(config));
+        assertEquals(null, StartCommand.sandboxId("{\"annotations\": {}}"));
+    }
 }
