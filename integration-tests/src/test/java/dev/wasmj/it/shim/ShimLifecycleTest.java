@@ -1,0 +1,175 @@
+package dev.wasmj.it.shim;
+
+import static dev.wasmj.it.shim.ShimFixture.RUNTIME;
+import static dev.wasmj.it.shim.ShimFixture.awaitStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.Ctr;
+import dev.wasmj.it.support.RootOnly;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user of a node does with ctr, through our shim under a real containerd: run, exit codes, kill,
+ * exec, pause/resume, metrics, events, the memory limit, and the shim log in containerd's log.
+ */
+class ShimLifecycleTest {
+    @TempDir
+    static Path tmp;
+    static Containerd containerd;
+    static Ctr ctr;
+    static String image;
+
+    @BeforeAll
+    static void start() {
+        RootOnly.check();
+        containerd = ShimFixture.containerd();
+        ctr = containerd.ctr("shim-it");
+        image = ShimFixture.busybox(ctr, tmp);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (containerd != null) containerd.close();
+    }
+
+    private static Ctr.Result runRm(String id, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("run", "--rm", "--runtime", RUNTIME, image, id));
+        cmd.addAll(List.of(args));
+        return ctr.run(cmd.toArray(String[]::new));
+    }
+
+    @Test
+    void runPrintsTheOutputAndReturnsTheExitCode() {
+        Ctr.Result hello = runRm("hello", "echo", "hello from the shim");
+        assertEquals(0, hello.exitCode(), hello.toString());
+        assertEquals("hello from the shim\n", hello.stdout());
+        assertEquals(3, runRm("three", "sh", "-c", "exit 3").exitCode());
+        assertEquals(255, runRm("max", "sh", "-c", "exit 255").exitCode());
+        Ctr.Result err = runRm("stderr", "sh", "-c", "echo out; echo err >&2");
+        assertEquals("out\n", err.stdout());
+        assertTrue(err.stderr().contains("err\n"), err.toString());
+    }
+
+    @Test
+    void stdinReachesTheContainerAndEndsWithEof() {
+        Ctr.Result r = ctr.runWithInput("line one\nline two\n".getBytes(),
+                "run", "--rm", "--runtime", RUNTIME, image, "stdin", "sh", "-c", "cat; echo done");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("line one\nline two\ndone\n", r.stdout());
+    }
+
+    @Test
+    void killGives143ForTermAnd137ForKill() throws Exception {
+        ctr.run("run", "-d", "--runtime", RUNTIME, image, "term", "sh", "-c",
+                "trap 'exit 143' TERM; while true; do sleep 0.1; done").orFail("run -d");
+        awaitStatus(ctr, "term", "RUNNING");
+        ctr.run("task", "kill", "term").orFail("kill");
+        awaitStatus(ctr, "term", "STOPPED");
+        assertEquals(143, exitStatusOf("term"));
+        ctr.run("run", "-d", "--runtime", RUNTIME, image, "sigkill", "sleep", "1000").orFail("run -d");
+        awaitStatus(ctr, "sigkill", "RUNNING");
+        ctr.run("task", "kill", "-s", "SIGKILL", "sigkill").orFail("kill");
+        awaitStatus(ctr, "sigkill", "STOPPED");
+        assertEquals(137, exitStatusOf("sigkill"));
+    }
+
+    /** ctr task delete prints nothing of the status; the exit event carries it. */
+    private static int exitStatusOf(String id) {
+        String events = containerd.logText();
+        ctr.run("task", "delete", id).orFail("task delete");
+        ctr.run("container", "delete", id).orFail("container delete");
+        Matcher m = Pattern.compile("id=" + Pattern.quote(id) + "\\b.*").matcher(events);
+        Matcher status = Pattern.compile("msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b").matcher(events);
+        assertTrue(m.find(), "the shim logged container " + id);
+        assertTrue(status.find(), "the shim logged the exit of " + id);
+        return Integer.parseInt(status.group(1));
+    }
+
+    @Test
+    void execRunsASecondProcessInTheContainer() throws Exception {
+        ctr.run("run", "-d", "--runtime", RUNTIME, image, "exec", "sh", "-c", "echo main > /tmp/marker; sleep 1000")
+                .orFail("run -d");
+        awaitStatus(ctr, "exec", "RUNNING");
+        Ctr.Result r = ctr.run("task", "exec", "--exec-id", "e1", "exec", "sh", "-c", "cat /tmp/marker; exit 5");
+        assertEquals(5, r.exitCode(), r.toString());
+        assertEquals("main\n", r.stdout());
+        ctr.run("task", "kill", "-s", "SIGKILL", "exec").orFail("kill");
+        awaitStatus(ctr, "exec", "STOPPED");
+        ctr.run("task", "delete", "exec").orFail("delete");
+        ctr.run("container", "delete", "exec").orFail("container delete");
+    }
+
+    @Test
+    void pauseResumeAndMetrics() throws Exception {
+        ctr.run("run", "-d", "--runtime", RUNTIME, "--memory-limit", "67108864", image, "pause", "sleep", "1000")
+                .orFail("run -d");
+        awaitStatus(ctr, "pause", "RUNNING");
+        ctr.run("task", "pause", "pause").orFail("pause");
+        awaitStatus(ctr, "pause", "PAUSED");
+        ctr.run("task", "resume", "pause").orFail("resume");
+        awaitStatus(ctr, "pause", "RUNNING");
+        Ctr.Result metrics = ctr.run("task", "metrics", "pause").orFail("metrics");
+        assertTrue(metrics.stdout().matches("(?s).*memory\\.usage_in_bytes\\s+[1-9]\\d*.*|(?s).*memory\\.usage\\s+[1-9]\\d*.*"),
+                metrics.stdout());
+        assertTrue(metrics.stdout().contains("67108864"), "the memory limit: " + metrics.stdout());
+        assertTrue(metrics.stdout().matches("(?s).*pids\\.current\\s+1\\b.*"), metrics.stdout());
+        ctr.run("task", "kill", "-s", "SIGKILL", "pause").orFail("kill");
+        awaitStatus(ctr, "pause", "STOPPED");
+        ctr.run("task", "delete", "pause").orFail("delete");
+        ctr.run("container", "delete", "pause").orFail("container delete");
+    }
+
+    @Test
+    void theMemoryLimitIsEnforced() {
+        // dd holds a 256 MiB buffer: past the 64 MiB limit the OOM killer ends it (128+9).
+        Ctr.Result r = ctr.run("run", "--rm", "--runtime", RUNTIME, "--memory-limit", "67108864", image, "oom",
+                "dd", "if=/dev/zero", "of=/dev/null", "bs=256M", "count=1");
+        assertEquals(137, r.exitCode(), r.toString());
+        Ctr.Result ok = ctr.run("run", "--rm", "--runtime", RUNTIME, "--memory-limit", "67108864", image, "fits",
+                "dd", "if=/dev/zero", "of=/dev/null", "bs=8M", "count=1");
+        assertEquals(0, ok.exitCode(), ok.toString());
+    }
+
+    @Test
+    void eventsComeInLifecycleOrder() throws Exception {
+        Ctr.Background events = ctr.start("events");
+        Thread.sleep(300);
+        assertEquals(0, runRm("evented", "true").exitCode());
+        String seen = events.awaitOutput("/tasks/delete", java.time.Duration.ofSeconds(10));
+        events.stop();
+        List<String> topics = new ArrayList<>();
+        for (String line : seen.split("\n")) {
+            if (!line.contains("evented")) continue;
+            Matcher m = Pattern.compile("(/tasks/[a-z-]+)").matcher(line);
+            if (m.find()) topics.add(m.group(1));
+        }
+        assertEquals(List.of("/tasks/create", "/tasks/start", "/tasks/exit", "/tasks/delete"), topics, seen);
+    }
+
+    @Test
+    void theShimLogsToContainerdsLogWithTheContainerId() {
+        assertEquals(0, runRm("logged", "true").exitCode());
+        String log = containerd.logText();
+        assertTrue(log.matches("(?s).*level=info msg=\"created, pid \\d+\" runtime=io.containerd.wasmtime.v1 namespace=shim-it id=logged.*"),
+                "containerd's log has the shim's lines");
+    }
+
+    @Test
+    void aMissingProgramFailsWithItsNameAndTheShimKeepsServing() {
+        Ctr.Result r = runRm("missing", "/no/such/program");
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertTrue(r.stderr().contains("/no/such/program"), "ctr shows the reason: " + r);
+        assertTrue(containerd.logText().contains("/no/such/program"), "the shim log has the reason");
+        assertEquals(0, runRm("after-missing", "true").exitCode());
+    }
+}
