@@ -5,6 +5,8 @@ packages=(
   openjdk-17-jdk-headless maven gcc libc6-dev   # build: Java 17 and our JNI library
   busybox-static                                 # the tests' container images
   runc                                           # the baseline the benchmarks compare against
+  containerd                                     # shim tests start their own (never the system one): ctr, runc shim
+  util-linux                                     # umount, for their cleanup of leftover mounts
 )
 missing=()
 for p in "${packages[@]}"; do
