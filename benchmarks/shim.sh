@@ -11,52 +11,13 @@ dist="$here/shim/target/dist"
 [ -x "$dist/bin/containerd-shim-wasmtime-v1" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
 command -v containerd >/dev/null || { echo "containerd missing: apt-get install containerd" >&2; exit 1; }
 
-work=$(mktemp -d /tmp/wasmj-shimbench.XXXXXX)
-sock="$work/containerd.sock"
-ns=bench
-ctr() { command ctr --address "$sock" --namespace "$ns" "$@"; }
-cleanup() {
-  set +e
-  for t in $(ctr task ls -q 2>/dev/null); do ctr task kill -s SIGKILL "$t"; done
-  [ -n "${cpid:-}" ] && kill "$cpid" && wait "$cpid" 2>/dev/null
-  pkill -f -- "-address $sock" 2>/dev/null
-  grep -o " $work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat > "$work/config.toml" <<TOML
-version = 2
-root = "$work/root"
-state = "$work/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$sock"
-[ttrpc]
-  address = "$sock.ttrpc"
-[debug]
-  level = "info"
-TOML
-PATH="$dist/bin:$PATH" containerd --config "$work/config.toml" > "$work/containerd.log" 2>&1 &
-cpid=$!
-for _ in $(seq 100); do ctr version >/dev/null 2>&1 && break; sleep 0.1; done
-
-# A busybox image in the OCI layout, built here from Debian's busybox-static.
-img="$work/img"; mkdir -p "$img/rootfs/bin" "$img/blobs/sha256"
-cp /bin/busybox "$img/rootfs/bin/"
-for a in sh echo sleep; do ln -s busybox "$img/rootfs/bin/$a"; done
-tar -C "$img/rootfs" --owner=0 --group=0 --numeric-owner -cf "$img/layer.tar" bin
-blob() { local d; d=$(sha256sum "$1" | cut -d' ' -f1); cp "$1" "$img/blobs/sha256/$d"; echo "$d $(stat -c %s "$1")"; }
-read -r ldig lsize < <(blob "$img/layer.tar")
-printf '{"architecture":"amd64","os":"linux","config":{"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$ldig" > "$img/config.json"
-read -r cdig csize < <(blob "$img/config.json")
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' "$cdig" "$csize" "$ldig" "$lsize" > "$img/manifest.json"
-read -r mdig msize < <(blob "$img/manifest.json")
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"docker.io/library/bench:1"}}]}' "$mdig" "$msize" > "$img/index.json"
-echo '{"imageLayoutVersion":"1.0.0"}' > "$img/oci-layout"
-tar -C "$img" -cf "$work/image.tar" oci-layout index.json blobs
-ctr images import "$work/image.tar" >/dev/null
-image=docker.io/library/bench:1
+sandbox_shim_bin="$dist/bin"
+sandbox_ns=bench
+. "$here/scripts/lib/containerd-sandbox.sh"
+sandbox_start
+sandbox_import_busybox sh echo sleep
+work=$sandbox_work; ns=$sandbox_ns; image=$sandbox_busybox
+ctr() { sandbox_ctr "$@"; }
 
 now_ns() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -79,7 +40,7 @@ o=$(median < "$work/ours"); r=$(median < "$work/runc")
 # Peak memory while one container runs: our shim server, and the container's cgroup (init JVM + program).
 ctr run -d --runtime $ours "$image" mem sleep 1000 >/dev/null
 sleep 1
-shim_pid=$(pgrep -f -- "-address $sock.*-id mem .*serve" | head -1)
+shim_pid=$(pgrep -f -- "-address $sandbox_sock .*-id mem .*serve" | head -1)
 shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
 cg=$(ls -d /sys/fs/cgroup/memory/$ns/mem 2>/dev/null || true)
 if [ -n "$cg" ]; then cg_kib=$(( $(cat "$cg/memory.max_usage_in_bytes") / 1024 )); else

@@ -47,7 +47,7 @@ public final class ContainerInit {
         this.plan = plan;
         this.executor = executor;
         this.log = log;
-        this.workload = new WorkloadContext(plan.containerId(), plan.process(), plan.preservedFds(), sys);
+        this.workload = new WorkloadContext(plan.containerId(), plan.rootfs(), plan.process(), plan.preservedFds(), sys);
     }
 
     /** Everything up to READY. Throws with a message for the user when the container cannot be created. */

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** What an {@link Executor} sees of the container: its process spec, id and the syscall seam. */
-public record WorkloadContext(String containerId, ProcessPlan process, int preservedFds, Syscalls syscalls) {
+/**
+ * @param rootfs the container's root filesystem as a host path: what {@link Executor#prepare} can read
+ *     before pivot_root (afterwards the same files are at "/")
+ */
+public record WorkloadContext(String containerId, String rootfs, ProcessPlan process, int preservedFds, Syscalls syscalls) {
 
     public List<String> args() {
         return process.args();

@@ -23,6 +23,14 @@ public interface RuntimeContext {
 
     String containerId();
 
+    /**
+     * The container's root filesystem as a host path, for {@link Engine#prepare} (e.g. to compile the module
+     * into a host-side cache before pivot_root); after pivot_root the same files are at "/".
+     */
+    default Optional<Path> rootfs() {
+        return Optional.empty();
+    }
+
     /** The pod (CRI sandbox id) the container belongs to, if any. */
     Optional<String> podId();
 

@@ -167,6 +167,11 @@ public final class EngineExecutor implements Executor {
             }
 
             @Override
+            public Optional<Path> rootfs() {
+                return Optional.ofNullable(context.rootfs()).map(Path::of);
+            }
+
+            @Override
             public Optional<String> podId() {
                 return Optional.ofNullable(System.getProperty("wasmj.pod"));
             }
