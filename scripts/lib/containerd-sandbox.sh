@@ -27,7 +27,7 @@ TOML
   echo "containerd did not start; its log:" >&2; cat "$sandbox_work/containerd.log" >&2; return 1
 }
 
-sandbox_ctr() { ctr --address "$sandbox_sock" --namespace "$sandbox_ns" "$@"; }
+sandbox_ctr() { command ctr --address "$sandbox_sock" --namespace "$sandbox_ns" "$@"; }
 
 # Builds an OCI image layout tar of busybox (applets: $*, default sh echo sleep cat) and imports it as
 # docker.io/wasmj/busybox:local.
