@@ -1,14 +1,15 @@
 package dev.wasmj.shim.cli;
 
-import com.google.protobuf.Timestamp;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.StateStore;
 import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.shim.events.Timestamps;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.task.v2.DeleteResponse;
 import dev.wasmj.shim.task.BundleState;
 import dev.wasmj.shim.task.RootfsMounts;
+import dev.wasmj.shim.ttrpc.TtrpcServer;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,9 +48,8 @@ final class DeleteCommand {
         }
         new RootfsMounts(Syscalls.linux()).unmountAll(BundleState.rootfs(bundle));
         removeDeadSocket(bundle);
-        Instant now = Instant.now();
         DeleteResponse.newBuilder().setPid(pid).setExitStatus(128 + Signals.SIGKILL)
-                .setExitedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setExitedAt(Timestamps.of(Instant.now()))
                 .build().writeTo(out);
         out.flush();
         return 0;
@@ -61,7 +61,7 @@ final class DeleteCommand {
             Path address = bundle.resolve("address");
             if (!Files.exists(address)) return;
             Path socket = Path.of(Files.readString(address).trim().replaceFirst("^unix://", ""));
-            if (Files.exists(socket) && !StartCommand.accepts(socket)) {
+            if (Files.exists(socket) && !TtrpcServer.answers(socket)) {
                 Files.deleteIfExists(socket);
                 log.info("removed the socket of a shim that is gone: " + socket);
             }

@@ -4,11 +4,9 @@ import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.shim.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -43,7 +41,7 @@ final class StartCommand {
         Path bundle = args.bundleDir();
         String group = groupOf(bundle);
         Path socket = ShimSocket.path(args.address(), args.namespace(), group);
-        if (!accepts(socket)) {
+        if (!TtrpcServer.answers(socket)) {
             Files.createDirectories(socket.getParent());
             Files.deleteIfExists(socket); // a server that died leaves its socket behind
             launcher.launch(args.toArgs("serve", socket), bundle, socket);
@@ -90,16 +88,6 @@ final class StartCommand {
             version = 2;
         }
         return "{\"version\":" + version + ",\"address\":\"" + address + "\",\"protocol\":\"ttrpc\"}";
-    }
-
-    static boolean accepts(Path socket) {
-        if (!Files.exists(socket)) return false;
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Launches the long-running server; a seam so the argument handling can be tested without a JVM. */

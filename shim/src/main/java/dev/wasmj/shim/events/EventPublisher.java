@@ -3,7 +3,6 @@ package dev.wasmj.shim.events;
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
-import com.google.protobuf.Timestamp;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.events.ttrpc.ForwardRequest;
 import dev.wasmj.shim.proto.types.Envelope;
@@ -50,9 +49,8 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Queues an event for {@code topic} (e.g. "/tasks/exit"); never blocks the caller. */
     public void publish(String topic, Message event) {
-        Instant now = Instant.now();
         Envelope envelope = Envelope.newBuilder()
-                .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setTimestamp(Timestamps.of(Instant.now()))
                 .setNamespace(namespace)
                 .setTopic(topic)
                 // containerd resolves the type by its bare full name, not a type.googleapis.com URL.

@@ -4,18 +4,16 @@ import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
-import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
-import dev.wasmj.libcontainer.syscall.WaitStatus;
 import dev.wasmj.shim.api.Instance;
 import dev.wasmj.shim.api.InstanceConfig;
 import dev.wasmj.shim.api.InstanceException;
 import dev.wasmj.shim.cli.ShimCommands;
 import dev.wasmj.shim.task.BundleState;
+import dev.wasmj.shim.task.ExitWatcher;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,23 +58,9 @@ public final class ContainerInstance implements Instance {
         return sys.open(path, flags, 0);
     }
 
+    /** Reaped by the same per-pid waiter the shim's task service uses. */
     private void watch() {
-        int pid = container.pid();
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    WaitStatus s = sys.waitpid(pid, 0);
-                    exit.complete(new Exit(s.toExitStatus(), Instant.now()));
-                    return;
-                } catch (SyscallException e) {
-                    if (e.errno() == Errno.EINTR) continue;
-                    exit.complete(new Exit(255, Instant.now()));
-                    return;
-                }
-            }
-        }, "instance-wait-" + pid);
-        t.setDaemon(true);
-        t.start();
+        ExitWatcher.watch(sys, container.pid(), container.id(), e -> exit.complete(new Exit(e.code(), e.exitedAt())));
     }
 
     @Override

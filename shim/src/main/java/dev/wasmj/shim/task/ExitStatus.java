@@ -3,4 +3,4 @@ package dev.wasmj.shim.task;
 import java.time.Instant;
 
 /** How a container process ended: its exit code, or 128+signal, and when. */
-record ExitStatus(int code, Instant exitedAt) {}
+public record ExitStatus(int code, Instant exitedAt) {}

@@ -12,10 +12,10 @@ import java.util.function.Consumer;
  * that waits for that pid only: the shim never calls waitpid(-1), so no exit status can be stolen from
  * another waiter (see ../shared/notes/process-model.md, section 6), and the shim spawns nothing else.
  */
-final class ExitWatcher {
+public final class ExitWatcher {
     private ExitWatcher() {}
 
-    static void watch(Syscalls sys, int pid, String name, Consumer<ExitStatus> onExit) {
+    public static void watch(Syscalls sys, int pid, String name, Consumer<ExitStatus> onExit) {
         Thread t = new Thread(() -> onExit.accept(await(sys, pid)), "wait-" + name + "-" + pid);
         t.setDaemon(true);
         t.start();

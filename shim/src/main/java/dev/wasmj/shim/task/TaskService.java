@@ -2,7 +2,6 @@ package dev.wasmj.shim.task;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
@@ -11,6 +10,7 @@ import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.OciJson;
 import dev.wasmj.oci.runtime.LinuxResources;
 import dev.wasmj.shim.events.EventPublisher;
+import dev.wasmj.shim.events.Timestamps;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.events.TaskCreate;
 import dev.wasmj.shim.proto.events.TaskDelete;
@@ -53,7 +53,6 @@ import dev.wasmj.shim.ttrpc.ServiceRegistry;
 import dev.wasmj.shim.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -204,7 +203,7 @@ public final class TaskService {
             }
             clog.info("exited with status " + exit.code());
             events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(task.containerId)
-                    .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+                    .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
             task.exit.complete(exit);
         }
     }
@@ -218,7 +217,7 @@ public final class TaskService {
                 .setStdin(p.stdio.stdin()).setStdout(p.stdio.stdout()).setStderr(p.stdio.stderr())
                 .setTerminal(p.stdio.terminal());
         ExitStatus exit = p.exitStatus();
-        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt()));
+        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt()));
         return b.build();
     }
 
@@ -233,7 +232,7 @@ public final class TaskService {
         } catch (ExecutionException e) {
             throw new TtrpcException(Code.INTERNAL, e.getCause().getMessage(), e);
         }
-        return WaitResponse.newBuilder().setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build();
+        return WaitResponse.newBuilder().setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build();
     }
 
     Empty kill(KillRequest r) throws TtrpcException {
@@ -272,9 +271,9 @@ public final class TaskService {
         tasks.remove(task.containerId);
         clog.info("deleted");
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(task.containerId).setId(task.containerId)
-                .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+                .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
         return DeleteResponse.newBuilder().setPid(task.pid).setExitStatus(exit.code())
-                .setExitedAt(timestamp(exit.exitedAt())).build();
+                .setExitedAt(Timestamps.of(exit.exitedAt())).build();
     }
 
     private DeleteResponse deleteExec(InitTask task, ExecProcess exec) throws TtrpcException {
@@ -285,7 +284,7 @@ public final class TaskService {
         task.execs.remove(exec.execId);
         ExitStatus exit = exec.exitStatus();
         DeleteResponse.Builder b = DeleteResponse.newBuilder().setPid(exec.pid);
-        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt()));
+        if (exit != null) b.setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt()));
         return b.build();
     }
 
@@ -335,7 +334,7 @@ public final class TaskService {
     private void onExecExit(InitTask task, ExecProcess exec, ExitStatus exit) {
         log.with("id", task.containerId).info("exec " + exec.execId + " exited with status " + exit.code());
         events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(exec.execId)
-                .setPid(exec.pid).setExitStatus(exit.code()).setExitedAt(timestamp(exit.exitedAt())).build());
+                .setPid(exec.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
         exec.exit.complete(exit);
     }
 
@@ -445,9 +444,5 @@ public final class TaskService {
         } catch (IOException e) {
             clog.error("unmount rootfs", e);
         }
-    }
-
-    static Timestamp timestamp(Instant t) {
-        return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
     }
 }

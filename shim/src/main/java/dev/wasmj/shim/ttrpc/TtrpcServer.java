@@ -201,7 +201,8 @@ public final class TtrpcServer implements AutoCloseable {
         Files.deleteIfExists(socket);
     }
 
-    private static boolean answers(Path socket) {
+    /** Whether a server accepts connections on {@code socket} now (false when nothing listens or no file). */
+    public static boolean answers(Path socket) {
         try {
             SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
             return true;
