@@ -157,13 +157,34 @@ class WasmtimeEngineTest {
     @Test
     void precompileFillsTheCacheAndKeepsTheModule() throws Exception {
         // In this JVM: precompile runs in the shim, not in a container.
-        WasmtimeEngine engine = new WasmtimeEngine(root, tmp.resolve("precompile-cache"));
-        assertEquals("wasmtime-7.0.1/wasmtime-java-0.19.0", engine.canPrecompile().orElseThrow());
-        List<byte[]> modules = List.of(Wat.print("precompiled\n", "").getBytes(StandardCharsets.UTF_8));
-        assertSame(modules, engine.precompile(modules));
-        try (Stream<Path> files = Files.walk(CompileCache.directory(tmp.resolve("precompile-cache")).resolve("modules"))) {
-            // wasmtime's worker adds a .stats file beside it, at its own pace
-            assertEquals(1, files.filter(f -> Files.isRegularFile(f) && !f.toString().endsWith(".stats")).count());
+        Path cacheRoot = tmp.resolve("precompile-cache");
+        try {
+            WasmtimeEngine engine = new WasmtimeEngine(root, cacheRoot);
+            assertEquals("wasmtime-7.0.1/wasmtime-java-0.19.0", engine.canPrecompile().orElseThrow());
+            List<byte[]> modules = List.of(Wat.print("precompiled\n", "").getBytes(StandardCharsets.UTF_8));
+            assertSame(modules, engine.precompile(modules));
+            try (Stream<Path> files = Files.walk(CompileCache.directory(cacheRoot).resolve("modules"))) {
+                // wasmtime's worker adds a .stats file beside it, at its own pace
+                assertEquals(1, files.filter(f -> Files.isRegularFile(f) && !f.toString().endsWith(".stats")).count());
+            }
+        } finally {
+            deleteWhileTheCacheWorkerSettles(cacheRoot);
+        }
+    }
+
+    /**
+     * wasmtime's cache worker (a thread of this JVM) may still be writing its .stats files: delete until the
+     * tree stays gone, so the temp dir's own clean-up does not race it.
+     */
+    private static void deleteWhileTheCacheWorkerSettles(Path dir) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(20);
+            }
         }
     }
 
