@@ -7,6 +7,8 @@ packages=(
   runc                                           # the baseline the benchmarks compare against
   containerd                                     # shim tests start their own (never the system one): ctr, runc shim
   util-linux                                     # umount, for their cleanup of leftover mounts
+  clang lld wasi-libc libclang-rt-14-dev-wasm32  # C -> WASI preview 1 modules: the demo, test and benchmark programs
+  wabt                                           # wat2wasm: the tests' modules written in WAT
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,8 @@
 # sandbox_cleanup (set as an EXIT trap by sandbox_start) removes everything again.
 # Needs: $sandbox_shim_bin (the dir holding containerd-shim-wasmtime-v1).
 
+. "$(dirname "${BASH_SOURCE[0]}")/oci-image.sh"
+
 sandbox_start() {
   sandbox_work=$(mktemp -d /tmp/wasmj-sandbox.XXXXXX)
   sandbox_sock="$sandbox_work/containerd.sock"
@@ -29,34 +31,16 @@ TOML
 
 sandbox_ctr() { command ctr --address "$sandbox_sock" --namespace "$sandbox_ns" "$@"; }
 
-# Builds an OCI image layout tar of busybox (applets: $*, default sh echo sleep cat) and imports it as
-# docker.io/wasmj/busybox:local.
+# Builds an OCI image of busybox (applets: $*, default sh echo sleep cat) and imports it as
+# docker.io/wasmj/busybox:local ($sandbox_busybox).
 sandbox_import_busybox() {
-  local img="$sandbox_work/img" applets=${*:-sh echo sleep cat}
-  mkdir -p "$img/rootfs/bin" "$img/blobs/sha256"
-  cp /bin/busybox "$img/rootfs/bin/"
-  for a in $applets; do ln -s busybox "$img/rootfs/bin/$a"; done
-  tar -C "$img/rootfs" --owner=0 --group=0 --numeric-owner -cf "$img/layer.tar" bin
-  local ldig lsize cdig csize mdig msize
-  read -r ldig lsize < <(_sandbox_blob "$img" "$img/layer.tar")
-  printf '{"architecture":"%s","os":"linux","config":{"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' \
-    "$(dpkg --print-architecture)" "$ldig" > "$img/config.json"
-  read -r cdig csize < <(_sandbox_blob "$img" "$img/config.json")
-  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%s}]}' \
-    "$cdig" "$csize" "$ldig" "$lsize" > "$img/manifest.json"
-  read -r mdig msize < <(_sandbox_blob "$img" "$img/manifest.json")
-  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"docker.io/wasmj/busybox:local"}}]}' \
-    "$mdig" "$msize" > "$img/index.json"
-  echo '{"imageLayoutVersion":"1.0.0"}' > "$img/oci-layout"
-  tar -C "$img" -cf "$sandbox_work/busybox.tar" oci-layout index.json blobs
-  sandbox_ctr images import "$sandbox_work/busybox.tar" >/dev/null
+  local rootfs="$sandbox_work/busybox-rootfs" applets=${*:-sh echo sleep cat}
+  mkdir -p "$rootfs/bin"
+  cp /bin/busybox "$rootfs/bin/"
+  for a in $applets; do ln -s busybox "$rootfs/bin/$a"; done
   sandbox_busybox=docker.io/wasmj/busybox:local
-}
-
-_sandbox_blob() { # dir file -> "digest size"
-  local d; d=$(sha256sum "$2" | cut -d' ' -f1)
-  cp "$2" "$1/blobs/sha256/$d"
-  echo "$d $(stat -c %s "$2")"
+  oci_image_tar "$rootfs" "$sandbox_busybox" "linux/$(dpkg --print-architecture)" '{"Env":["PATH=/bin"]}' "$sandbox_work/busybox.tar"
+  sandbox_ctr images import "$sandbox_work/busybox.tar" >/dev/null
 }
 
 sandbox_cleanup() {

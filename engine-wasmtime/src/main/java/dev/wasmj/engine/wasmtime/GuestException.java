@@ -1,6 +1,6 @@
 package dev.wasmj.engine.wasmtime;
 
-/** A module that cannot be loaded or linked, or that trapped: the message says which and why. */
+/** A module that cannot be loaded, linked or called: the message says which and why. (A trap is a WasmTrap.) */
 public final class GuestException extends Exception {
     private static final long serialVersionUID = 1L;
 

@@ -16,6 +16,7 @@ import io.github.kawamuray.wasmtime.WasmFunctionError.TrapError;
 import io.github.kawamuray.wasmtime.WasmtimeException;
 import io.github.kawamuray.wasmtime.wasi.WasiCtx;
 import io.github.kawamuray.wasmtime.wasi.WasiCtxBuilder;
+import dev.wasmj.shim.api.WasmTrap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ final class WasiRun {
         }
     }
 
-    private int callHere(String func) throws GuestException {
+    private int callHere(String func) throws GuestException, WasmTrap {
         try (Store<Void> store = new Store<>(null, engine, wasi()); Linker linker = new Linker(engine)) {
             WasiCtx.addToLinker(linker);
             try (Instance instance = new Instance(store, module, imports(store, linker))) {
@@ -92,7 +93,7 @@ final class WasiRun {
         } catch (I32ExitError e) {
             return e.exitCode() & 0xff; // as a process's exit(n) is seen by its parent
         } catch (TrapError e) {
-            throw new GuestException(source + ": wasm trap in " + func + ": " + describe(e.trap()), e);
+            throw new WasmTrap(source + ": wasm trap in " + func + ": " + describe(e.trap()), e);
         } catch (WasmtimeException e) {
             throw new GuestException(source + ": " + e.getMessage(), e);
         }

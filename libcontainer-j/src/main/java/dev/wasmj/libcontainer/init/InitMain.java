@@ -6,6 +6,7 @@ import dev.wasmj.libcontainer.process.SyncChannel;
 import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.Executor;
+import dev.wasmj.libcontainer.workload.ExecutorException;
 import dev.wasmj.libcontainer.workload.NativeExecutor;
 import java.nio.file.Path;
 
@@ -18,7 +19,7 @@ public final class InitMain {
     /** Exit status when the set-up failed (the runtime reports the reason it got over the sync socket). */
     static final int SETUP_FAILED = 1;
     /** Exit status when the workload could not be started after start (like a shell's "cannot execute"). */
-    static final int EXEC_FAILED = 127;
+    static final int EXEC_FAILED = ExecutorException.CANNOT_RUN;
 
     private InitMain() {}
 
@@ -36,13 +37,13 @@ public final class InitMain {
         Path.of("/").getFileSystem();
         boolean debug = args.length > 0 && args[0].equals("--debug");
         SyncChannel channel = new SyncChannel(FdStreams.input(sys, InitFds.SYNC), FdStreams.output(sys, InitFds.SYNC));
-        InitLog log = new InitLog(System.err, "", debug);
+        InitLog log = InitLog.onSystemErr("", debug);
         InitPlan plan;
         ContainerInit init;
         int startGate;
         try {
             plan = channel.receivePlan();
-            log = new InitLog(System.err, plan.containerId(), debug);
+            log = InitLog.onSystemErr(plan.containerId(), debug);
             init = new ContainerInit(sys, channel, plan, executor(plan.executor()), log);
             startGate = init.setUp();
             channel.send(SyncChannel.Type.READY, "");
@@ -54,6 +55,10 @@ public final class InitMain {
         int status;
         try {
             status = init.startWorkload(startGate);
+        } catch (ExecutorException e) {
+            log.error((e.exitStatus() == EXEC_FAILED ? "cannot start the workload: " : "the workload failed: ")
+                    + ContainerInit.describe(e));
+            status = e.exitStatus();
         } catch (Throwable t) {
             log.error("cannot start the workload: " + ContainerInit.describe(t));
             status = EXEC_FAILED;

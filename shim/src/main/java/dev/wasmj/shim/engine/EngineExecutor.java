@@ -1,5 +1,9 @@
 package dev.wasmj.shim.engine;
 
+import dev.wasmj.libcontainer.init.ClassPreloader;
+import dev.wasmj.libcontainer.process.InitFds;
+import dev.wasmj.libcontainer.syscall.FdStreams;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.ExecutableLookup;
 import dev.wasmj.libcontainer.workload.Executor;
 import dev.wasmj.libcontainer.workload.ExecutorException;
@@ -7,14 +11,11 @@ import dev.wasmj.libcontainer.workload.NativeExecutor;
 import dev.wasmj.libcontainer.workload.WorkloadContext;
 import dev.wasmj.shim.api.Engine;
 import dev.wasmj.shim.api.RuntimeContext;
-import dev.wasmj.libcontainer.init.ClassPreloader;
-import dev.wasmj.libcontainer.process.InitFds;
-import dev.wasmj.libcontainer.syscall.FdStreams;
-import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.shim.api.WasmTrap;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -93,6 +94,8 @@ public final class EngineExecutor implements Executor {
         useContainerStdio(context);
         try {
             return engine.runWasi(runtime);
+        } catch (WasmTrap e) {
+            throw new ExecutorException(engine.name() + ": " + e.getMessage(), WasmTrap.EXIT_STATUS, e);
         } catch (Exception e) {
             throw new ExecutorException(engine.name() + ": " + e.getMessage(), e);
         } finally {

@@ -1,0 +1,80 @@
+package dev.wasmj.it.wasm;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.Ctr;
+import dev.wasmj.it.containerd.OciImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A containerd whose {@code containerd-shim-wasmtime-v1} is the shipped one (engine-wasmtime's dist: the
+ * shim with the wasmtime engine), and the Wasm image the tests run: every module of {@link WasmModules}
+ * in one {@code wasi/wasm} image, as {@code docker buildx --platform wasi/wasm} would build it.
+ */
+public final class WasmFixture {
+    public static final String RUNTIME = "io.containerd.wasmtime.v1";
+    public static final String PLATFORM = "wasi/wasm";
+    /** The image's file that tests read. */
+    public static final String GREETING = "read from the image\n";
+
+    private WasmFixture() {}
+
+    /** engine-wasmtime/target/dist/bin. */
+    public static Path shimBin() {
+        Path dist = Path.of(System.getProperty("wasmj.wasmtime.dist", "../engine-wasmtime/target/dist")).toAbsolutePath().normalize();
+        Path bin = dist.resolve("bin");
+        if (!Files.isExecutable(bin.resolve("containerd-shim-wasmtime-v1"))) {
+            throw new IllegalStateException("no engine-wasmtime build at " + bin + ": run mvn package first");
+        }
+        return bin;
+    }
+
+    public static Containerd containerd() {
+        return Containerd.start(Containerd.options().shimDir(shimBin()).debug(true));
+    }
+
+    /**
+     * Builds and imports {@code docker.io/wasmj/probe:it}: /probe.wasm (the C program, the entrypoint),
+     * /hello.wasm, /funcs.wasm, /trap.wasm, /noimports.wasm (WAT), /broken.wasm (a Wasm header, then
+     * garbage), /app.txt (text), /etc/greeting, an empty /tmp, and GREETING in the image's env.
+     */
+    public static String probeImage(Ctr ctr, Path tmp) {
+        return OciImage.builder().ref("docker.io/wasmj/probe:it").platform("wasi", "wasm")
+                .file("/probe.wasm", WasmModules.c("probe"), 0755)
+                .file("/hello.wasm", WasmModules.wat("hello"), 0755)
+                .file("/funcs.wasm", WasmModules.wat("funcs"), 0755)
+                .file("/trap.wasm", WasmModules.wat("trap"), 0755)
+                .file("/noimports.wasm", WasmModules.wat("noimports"), 0755)
+                .file("/broken.wasm", new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff, 7}, 0755)
+                .file("/app.txt", "not a program\n", 0644)
+                .directory("/etc", 0755)
+                .file("/etc/greeting", GREETING, 0644)
+                .directory("/tmp", 01777)
+                .env("GREETING", "from the image")
+                .entrypoint("/probe.wasm")
+                .build(tmp.resolve("probe.tar"))
+                .importInto(ctr);
+    }
+
+    /** {@code ctr run --rm --platform wasi/wasm --runtime io.containerd.wasmtime.v1 [options] image id [args]}. */
+    public static List<String> runArgs(List<String> options, String image, String id, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("run", "--rm", "--platform", PLATFORM, "--runtime", RUNTIME));
+        cmd.addAll(options);
+        cmd.add(image);
+        cmd.add(id);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The status the shim logged for the exit of {@code id} (ctr task delete prints none). */
+    public static int loggedExitStatus(Containerd containerd, String id) {
+        Matcher m = Pattern.compile("msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b")
+                .matcher(containerd.logText());
+        if (!m.find()) throw new AssertionError("the shim logged no exit of " + id);
+        return Integer.parseInt(m.group(1));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.wasmj.it.wasm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tests' Wasm modules, compiled from {@code src/test/wasm} with the tools a user has on Debian: C with
+ * clang and wasi-libc ({@code --target=wasm32-wasi}), WAT with wabt's {@code wat2wasm}. The output goes to
+ * {@code target/wasm}; {@code scripts/install-deps.sh} installs the compilers.
+ */
+public final class WasmModules {
+    public static final Path SOURCES = Path.of("src/test/wasm").toAbsolutePath();
+    private static final Path OUT = Path.of("target/wasm").toAbsolutePath();
+
+    private WasmModules() {}
+
+    /** {@code name.c} compiled for WASI preview 1 (clang -O2). */
+    public static byte[] c(String name) {
+        return compile(name + ".wasm", List.of("clang", "--target=wasm32-wasi", "-O2", "-s", "-o", "{out}",
+                SOURCES.resolve(name + ".c").toString()));
+    }
+
+    /** {@code name.wat} assembled by wat2wasm. */
+    public static byte[] wat(String name) {
+        return compile(name + ".wasm", List.of("wat2wasm", SOURCES.resolve(name + ".wat").toString(), "-o", "{out}"));
+    }
+
+    /** {@code name.c} compiled natively with gcc -O2, for comparisons with the Wasm build; returns the binary. */
+    public static Path nativeC(String name) {
+        Path out = OUT.resolve(name + ".native");
+        compile(out.getFileName().toString(), List.of("gcc", "-O2", "-o", "{out}", SOURCES.resolve(name + ".c").toString()));
+        return out;
+    }
+
+    private static byte[] compile(String outName, List<String> command) {
+        try {
+            Files.createDirectories(OUT);
+            Path out = OUT.resolve(outName);
+            List<String> argv = new ArrayList<>();
+            for (String a : command) argv.add(a.equals("{out}") ? out.toString() : a);
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", argv) + " failed (scripts/install-deps.sh installs "
+                        + "clang, wasi-libc and wabt):\n" + output);
+            }
+            return Files.readAllBytes(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0) + " (scripts/install-deps.sh installs it)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
