@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark of Wasm containers, in one run under one containerd of this script's own (temp root, state,
+# sockets and shim caches; never the system's), all figures as ratios to a baseline measured alongside:
+#   1. `ctr run --rm` of a Wasm hello (hello.wat) through our shim vs a busybox echo through runc's shim;
+#   2. the first start of a module (empty compile cache) vs the second (compiled code from the cache);
+#   3. a CPU-bound module (probe.c counting primes) under the engine vs the same C compiled by gcc -O2;
+#   4. peak memory of our shim server and of the container (init JVM + module) while a module runs.
+# Usage: sudo benchmarks/wasm.sh [runs]   (needs: mvn -DskipTests package; scripts/install-deps.sh)
+set -euo pipefail
+runs=${1:-11}
+here=$(cd "$(dirname "$0")/.." && pwd)
+dist="$here/engine-wasmtime/target/dist"
+src="$here/integration-tests/src/test/wasm"
+[ -x "$dist/bin/containerd-shim-wasmtime-v1" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
+for tool in containerd clang wat2wasm gcc; do
+  command -v $tool >/dev/null || { echo "$tool missing: scripts/install-deps.sh" >&2; exit 1; }
+done
+
+# The shims' caches (CDS archives, wasmtime's library and compiled code) in a directory of our own, so
+# that emptying the compile cache touches nothing of the node's. containerd passes its env to the shims.
+export WASMJ_CDS_DIR; WASMJ_CDS_DIR=$(mktemp -d /tmp/wasmj-bench-cache.XXXXXX)
+sandbox_shim_bin="$dist/bin"
+sandbox_ns=bench
+. "$here/scripts/lib/containerd-sandbox.sh"
+sandbox_start
+trap 'sandbox_cleanup; rm -rf "$WASMJ_CDS_DIR"' EXIT
+work=$sandbox_work
+ctr() { sandbox_ctr "$@"; }
+sandbox_import_busybox sh echo sleep
+
+# The Wasm image, built from the tests' sources as the tests build it.
+mkdir -p "$work/wasm-rootfs"
+wat2wasm "$src/hello.wat" -o "$work/wasm-rootfs/hello.wasm"
+clang --target=wasm32-wasi -O2 -s -o "$work/wasm-rootfs/probe.wasm" "$src/probe.c"
+gcc -O2 -o "$work/probe-native" "$src/probe.c"
+wasm_image=docker.io/wasmj/bench:wasm
+oci_image_tar "$work/wasm-rootfs" "$wasm_image" wasi/wasm '{"Entrypoint":["/hello.wasm"]}' "$work/wasm.tar"
+ctr images import --platform wasi/wasm "$work/wasm.tar" >/dev/null
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+timed() { # expected-output command... -> microseconds
+  local want=$1 t0; shift
+  t0=$(now_ns)
+  "$@" > "$work/out" 2>&1 < /dev/null \
+    || { echo "failed: $*" >&2; cat "$work/out" >&2; tail -20 "$work/containerd.log" >&2; exit 1; }
+  grep -q -- "$want" "$work/out" || { echo "no '$want' from: $*" >&2; cat "$work/out" >&2; exit 1; }
+  echo $(( ($(now_ns) - t0) / 1000 ))
+}
+n=0
+wasm_run() { n=$((n + 1)); ctr run --rm --platform wasi/wasm --runtime io.containerd.wasmtime.v1 "$wasm_image" "w$n" "$@"; }
+runc_run() { n=$((n + 1)); ctr run --rm --runtime io.containerd.runc.v2 "$sandbox_busybox" "r$n" "$@"; }
+clear_compile_cache() { rm -rf "$WASMJ_CDS_DIR/wasmtime-cache"; }
+
+echo "warming up (the first runs train the CDS archives and extract wasmtime's library)..." >&2
+timed hello wasm_run >/dev/null; timed hello wasm_run >/dev/null; timed hello runc_run echo hello >/dev/null
+
+echo "1/4 start latency, $runs runs each, interleaved..." >&2
+: > "$work/wasm"; : > "$work/runc"
+for _ in $(seq "$runs"); do
+  timed "hello from a WAT module" wasm_run >> "$work/wasm"
+  timed hello runc_run echo hello >> "$work/runc"
+done
+
+echo "2/4 first vs second start of probe.wasm..." >&2
+: > "$work/first"; : > "$work/second"
+for _ in $(seq "$runs"); do
+  clear_compile_cache
+  timed "\[args\]" wasm_run /probe.wasm args >> "$work/first"
+  timed "\[args\]" wasm_run /probe.wasm args >> "$work/second"
+done
+
+echo "3/4 CPU-bound: primes below 3,000,000, 5 runs each..." >&2
+: > "$work/cpu"; : > "$work/cpu-base"; : > "$work/native"
+for _ in $(seq 5); do
+  timed "216816 primes" wasm_run /probe.wasm primes 3000000 >> "$work/cpu"
+  timed "\[args\]" wasm_run /probe.wasm args >> "$work/cpu-base"
+  timed "216816 primes" "$work/probe-native" primes 3000000 >> "$work/native"
+done
+
+echo "4/4 memory while one module runs..." >&2
+ctr run -d --platform wasi/wasm --runtime io.containerd.wasmtime.v1 "$wasm_image" mem /probe.wasm sleep >/dev/null
+sleep 1
+shim_pid=$(pgrep -f -- "-address $sandbox_sock .*-id mem .*serve" | tail -1)
+shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
+if [ -r /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes ]; then
+  cg_kib=$(( $(cat /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes) / 1024 ))
+else cg_kib=$(( $(cat /sys/fs/cgroup/bench/mem/memory.peak 2>/dev/null || echo 0) / 1024 )); fi
+init_pid=$(ctr task ls | awk '$1 == "mem" {print $2}')
+init_kib=$(awk '/VmHWM/ {print $2}' "/proc/$init_pid/status")
+ctr task kill -s SIGKILL mem >/dev/null; sleep 0.5; ctr task delete mem >/dev/null 2>&1 || true
+ctr container delete mem >/dev/null 2>&1 || true
+
+awk -v runs="$runs" -v w="$(median < "$work/wasm")" -v r="$(median < "$work/runc")" \
+    -v f="$(median < "$work/first")" -v s="$(median < "$work/second")" \
+    -v cpu="$(median < "$work/cpu")" -v cb="$(median < "$work/cpu-base")" -v nat="$(median < "$work/native")" \
+    -v shim="$shim_kib" -v cg="$cg_kib" -v init="$init_kib" 'BEGIN {
+  printf "1. ctr run --rm, median of %d, interleaved (same containerd):\n", runs
+  printf "   runc shim, busybox echo                  %8.1f ms = 1\n", r / 1000
+  printf "   our shim, Wasm hello (hello.wat)         %8.1f ms = %.1fx\n", w / 1000, w / r
+  printf "2. start of probe.wasm (37 KB), median of %d:\n", runs
+  printf "   second start (compiled code from cache)  %8.1f ms = 1\n", s / 1000
+  printf "   first start (empty compile cache)        %8.1f ms = %.2fx\n", f / 1000, f / s
+  printf "3. primes below 3,000,000, median of 5:\n"
+  printf "   gcc -O2, native                          %8.1f ms = 1\n", nat / 1000
+  printf "   engine, compute only (run - empty run)   %8.1f ms = %.2fx\n", (cpu - cb) / 1000, (cpu - cb) / nat
+  printf "   engine, whole ctr run --rm               %8.1f ms = %.2fx\n", cpu / 1000, cpu / nat
+  printf "4. peak memory while one module runs:\n"
+  printf "   our shim server VmHWM                    %8.1f MiB\n", shim / 1024
+  printf "   init JVM + module VmHWM                  %8.1f MiB\n", init / 1024
+  printf "   container cgroup peak                    %8.1f MiB\n", cg / 1024
+}'
