@@ -4,24 +4,27 @@ import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.StateStore;
 import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.events.Timestamps;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.task.v2.DeleteResponse;
 import dev.wasmj.shim.task.BundleState;
 import dev.wasmj.shim.task.RootfsMounts;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
-import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * {@code delete}: containerd runs it after every shim connection closes, and after a crash it is the only
  * chance to clean up what a dead shim left: kill the container's processes, remove its cgroup and state,
  * unmount its rootfs. Prints a DeleteResponse (status 128+SIGKILL, as the process was killed) on stdout.
- * It is on the latency path of every {@code ctr run --rm}, so it does nothing when there is nothing left.
+ * It is on the latency path of every {@code ctr run --rm}, so it does nothing when there is nothing left:
+ * after a clean delete by the server it prints the server's answer (and the launcher script does so
+ * without starting this JVM at all; see {@link BundleState#recordCleanDelete}).
  */
 final class DeleteCommand {
     private final ShimArgs args;
@@ -34,8 +37,14 @@ final class DeleteCommand {
 
     int run(OutputStream out) throws IOException {
         Path bundle = args.bundleDir();
-        int pid = 0;
         StateStore store = BundleState.store(bundle);
+        Optional<byte[]> clean = BundleState.cleanDelete(bundle);
+        if (clean.isPresent() && !Files.isDirectory(store.directory(args.id()))) {
+            out.write(clean.get()); // the server deleted everything and recorded its answer
+            out.flush();
+            return 0;
+        }
+        int pid = 0;
         if (Files.isDirectory(store.directory(args.id()))) {
             try {
                 Container container = Container.load(store, args.id());

@@ -1,5 +1,6 @@
 package dev.wasmj.shim.cli;
 
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.api.ShimConfig;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.types.RuntimeInfo;
@@ -64,7 +65,18 @@ public final class ShimCommands {
             switch (args.action()) {
                 case "start" -> {
                     System.setErr(new PrintStream(heldBack, true, StandardCharsets.UTF_8));
-                    return new StartCommand(args, StartCommand.sameProgram(dev.wasmj.libcontainer.syscall.Syscalls.linux(), env, mainClass()), env).run(stdout);
+                    Syscalls sys = Syscalls.linux();
+                    if (!"1".equals(env.get(StartCommand.SERVES_ENV))) {
+                        return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(stdout);
+                    }
+                    StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
+                    int status = new StartCommand(args, server, env).run(stdout);
+                    if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
+                    server.detach();
+                    System.setOut(stderr); // now the log FIFO, as for serve
+                    System.setErr(stderr);
+                    ShimArgs serveArgs = ShimArgs.parse(server.serverArgs().get().toArray(String[]::new));
+                    return new ServeCommand(serveArgs, log, workload(config), identity.version(), env).run();
                 }
                 case "serve" -> {
                     System.setOut(stderr); // the server's stdout is /dev/null; stray prints belong in the log

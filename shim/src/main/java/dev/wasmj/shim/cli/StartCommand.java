@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -94,6 +95,59 @@ final class StartCommand {
     interface ServerLauncher {
         void launch(List<String> shimArgs, Path bundle, Path socket) throws IOException;
     }
+
+    /**
+     * Makes this JVM the server, for the launcher script's one-JVM start ({@link #SERVES_ENV}): binds the
+     * socket as fd 0, where {@link ServeCommand} adopts it; once the address is printed, {@link #detach}
+     * lets go of containerd's pipe and the caller goes on serving. The script runs this JVM in the
+     * background in its own session, relays the address and exits, so containerd's start returns as soon
+     * as the socket is bound, and no second JVM start is on the container's path.
+     */
+    static final class InThisProcess implements ServerLauncher {
+        private final Syscalls sys;
+        private Path bundle;
+        private List<String> serverArgs;
+
+        InThisProcess(Syscalls sys) {
+            this.sys = sys;
+        }
+
+        @Override
+        public void launch(List<String> shimArgs, Path bundle, Path socket) throws IOException {
+            try {
+                int listener = sys.listenUnix(socket.toString());
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                sys.dup2(listener, 0);
+                sys.close(listener);
+            } catch (SyscallException e) {
+                Files.deleteIfExists(socket);
+                throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+            }
+            this.bundle = bundle;
+            this.serverArgs = shimArgs;
+        }
+
+        /** The server's arguments, if {@link #launch} made this JVM the server (no live one had the group). */
+        Optional<List<String>> serverArgs() {
+            return Optional.ofNullable(serverArgs);
+        }
+
+        /**
+         * After the address is out: stderr to the bundle's log FIFO (first, so nothing is lost on the way),
+         * then stdout to /dev/null, which ends the script's read of the address.
+         */
+        void detach() {
+            int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
+            int log = openLog(sys, bundle.resolve("log"));
+            sys.dup2(log >= 0 ? log : devNull, 2);
+            sys.dup2(devNull, 1);
+            if (log >= 0) sys.close(log);
+            sys.close(devNull);
+        }
+    }
+
+    /** Set to 1 by the launcher script: {@code start} becomes the server itself ({@link InThisProcess}). */
+    static final String SERVES_ENV = "WASMJ_START_SERVES";
 
     /**
      * Runs this same shim again as the server, in its own session, through its launcher script when it

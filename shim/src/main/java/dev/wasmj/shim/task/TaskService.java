@@ -267,13 +267,15 @@ public final class TaskService {
             throw new TtrpcException(Code.INTERNAL, "delete " + task.containerId + ": " + e.getMessage(), e);
         }
         task.closeIo();
-        unmountQuietly(clog, BundleState.rootfs(task.bundle));
+        boolean unmounted = unmountQuietly(clog, BundleState.rootfs(task.bundle));
         tasks.remove(task.containerId);
         clog.info("deleted");
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(task.containerId).setId(task.containerId)
                 .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
-        return DeleteResponse.newBuilder().setPid(task.pid).setExitStatus(exit.code())
+        DeleteResponse response = DeleteResponse.newBuilder().setPid(task.pid).setExitStatus(exit.code())
                 .setExitedAt(Timestamps.of(exit.exitedAt())).build();
+        if (unmounted) BundleState.recordCleanDelete(task.bundle, response, clog);
+        return response;
     }
 
     private DeleteResponse deleteExec(InitTask task, ExecProcess exec) throws TtrpcException {
@@ -438,11 +440,14 @@ public final class TaskService {
         return exec;
     }
 
-    private void unmountQuietly(ShimLog clog, Path dir) {
+    /** Whether nothing stays mounted there; a failure is logged, and left to the delete command. */
+    private boolean unmountQuietly(ShimLog clog, Path dir) {
         try {
             rootfs.unmountAll(dir);
+            return true;
         } catch (IOException e) {
             clog.error("unmount rootfs", e);
+            return false;
         }
     }
 }
