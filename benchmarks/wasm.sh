@@ -2,15 +2,16 @@
 # Benchmark of Wasm containers, in one run under one containerd of this script's own (temp root, state,
 # sockets and shim caches; never the system's), all figures as ratios to a baseline measured alongside:
 #   1. `ctr run --rm` of a Wasm hello (hello.wat) through our shim vs a busybox echo through runc's shim;
-#   2. the first start of a module (empty compile cache) vs the second (compiled code from the cache);
+#   2. the first start of a big module (empty compile cache) vs the second (compiled code from the cache);
 #   3. a CPU-bound module (probe.c counting primes, timed by itself) under the engine vs the same C
 #      compiled by gcc -O2, and the whole `ctr run` vs the whole native process;
 #   4. peak memory of our shim server and of the container (init JVM + module) while a module runs.
 # Usage: sudo benchmarks/wasm.sh [runs]   (needs: mvn -DskipTests package; scripts/install-deps.sh)
+#        WASMJ_DIST=<a dist dir> benchmarks/wasm.sh   measures another build of the shim
 set -euo pipefail
 runs=${1:-11}
 here=$(cd "$(dirname "$0")/.." && pwd)
-dist="$here/engine-wasmtime/target/dist"
+dist=${WASMJ_DIST:-$here/engine-wasmtime/target/dist}   # WASMJ_DIST: compare another build
 src="$here/integration-tests/src/test/wasm"
 [ -x "$dist/bin/containerd-shim-wasmtime-v1" ] || { echo "build first: mvn -DskipTests package" >&2; exit 1; }
 for tool in containerd clang wat2wasm gcc; do
@@ -34,6 +35,24 @@ mkdir -p "$work/wasm-rootfs"
 wat2wasm "$src/hello.wat" -o "$work/wasm-rootfs/hello.wasm"
 clang --target=wasm32-wasi -O2 -s -o "$work/wasm-rootfs/probe.wasm" "$src/probe.c"
 gcc -O2 -o "$work/probe-native" "$src/probe.c"
+# A module big enough that compiling it shows: 4000 distinct small functions, reached through a table.
+big_c() {
+  echo '#include <stdio.h>'
+  for i in $(seq 4000); do
+    echo "__attribute__((noinline)) unsigned f$i(unsigned x) { for (unsigned k = 0; k < (x & 7) + $i % 5; k++) {" \
+      "x = x * $((i * 2654435761 % 4294967291))u + $i; if (x % $((i % 13 + 2)) == 0) x ^= x >> $((i % 17 + 1)); } return x; }"
+  done
+  echo 'static unsigned (*const table[])(unsigned) = {'
+  for i in $(seq 4000); do printf 'f%d,' "$i"; done
+  echo '};'
+  echo 'int main(int argc, char **argv) { unsigned x = (unsigned) argc;'
+  echo '  for (unsigned i = 0; i < sizeof table / sizeof table[0]; i++) x = table[i](x);'
+  echo '  printf("big: checksum %u\n", x); return 0; }'
+}
+echo "compiling the big module (clang, ~15 s)..." >&2
+big_c > "$work/big.c"
+clang --target=wasm32-wasi -O2 -s -o "$work/wasm-rootfs/big.wasm" "$work/big.c"
+big_kib=$(( $(stat -c %s "$work/wasm-rootfs/big.wasm") / 1024 ))
 wasm_image=docker.io/wasmj/bench:wasm
 oci_image_tar "$work/wasm-rootfs" "$wasm_image" wasi/wasm '{"Entrypoint":["/hello.wasm"]}' "$work/wasm.tar"
 ctr images import --platform wasi/wasm "$work/wasm.tar" >/dev/null
@@ -63,12 +82,12 @@ for _ in $(seq "$runs"); do
   timed hello runc_run echo hello >> "$work/runc"
 done
 
-echo "2/4 first vs second start of probe.wasm..." >&2
+echo "2/4 first vs second start of big.wasm..." >&2
 : > "$work/first"; : > "$work/second"
 for _ in $(seq "$runs"); do
   clear_compile_cache
-  timed "\[args\]" wasm_run /probe.wasm args >> "$work/first"
-  timed "\[args\]" wasm_run /probe.wasm args >> "$work/second"
+  timed "big: checksum" wasm_run /big.wasm >> "$work/first"
+  timed "big: checksum" wasm_run /big.wasm >> "$work/second"
 done
 
 echo "3/4 CPU-bound: primes below 3,000,000, 5 runs each..." >&2
@@ -82,7 +101,7 @@ done
 echo "4/4 memory while one module runs..." >&2
 ctr run -d --platform wasi/wasm --runtime io.containerd.wasmtime.v1 "$wasm_image" mem /probe.wasm sleep >/dev/null
 sleep 1
-shim_pid=$(pgrep -f -- "-address $sandbox_sock .*-id mem .*serve" | tail -1)
+shim_pid=$(pgrep -f -- "java .*-address $sandbox_sock .*-id mem .*(serve|start)$" | tail -1)  # the server: a `start` that went on serving, or `serve`
 shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
 if [ -r /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes ]; then
   cg_kib=$(( $(cat /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes) / 1024 ))
@@ -96,11 +115,11 @@ awk -v runs="$runs" -v w="$(median < "$work/wasm")" -v r="$(median < "$work/runc
     -v f="$(median < "$work/first")" -v s="$(median < "$work/second")" \
     -v cpu="$(median < "$work/cpu")" -v cpurun="$(median < "$work/cpu-run")" \
     -v nat="$(median < "$work/native")" -v natrun="$(median < "$work/native-run")" \
-    -v shim="$shim_kib" -v cg="$cg_kib" -v init="$init_kib" 'BEGIN {
+    -v shim="$shim_kib" -v cg="$cg_kib" -v init="$init_kib" -v big="$big_kib" 'BEGIN {
   printf "1. ctr run --rm, median of %d, interleaved (same containerd):\n", runs
   printf "   runc shim, busybox echo                  %8.1f ms = 1\n", r / 1000
   printf "   our shim, Wasm hello (hello.wat)         %8.1f ms = %.1fx\n", w / 1000, w / r
-  printf "2. start of probe.wasm (37 KB), median of %d:\n", runs
+  printf "2. ctr run --rm of big.wasm (%d KiB, 4000 functions), median of %d:\n", big, runs
   printf "   second start (compiled code from cache)  %8.1f ms = 1\n", s / 1000
   printf "   first start (empty compile cache)        %8.1f ms = %.2fx\n", f / 1000, f / s
   printf "3. primes below 3,000,000, median of 5:\n"
