@@ -7,8 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Empty;
 import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.shim.proto.task.v2.UpdateTaskRequest;
+import dev.wasmj.shim.task.TaskService;
+import dev.wasmj.shim.ttrpc.TtrpcClient;
+import dev.wasmj.shim.ttrpc.TtrpcException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -127,6 +136,39 @@ class ShimLifecycleTest {
         awaitStatus(ctr, "pause", "STOPPED");
         ctr.run("task", "delete", "pause").orFail("delete");
         ctr.run("container", "delete", "pause").orFail("container delete");
+    }
+
+    /**
+     * ctr has no update command (CRI's UpdateContainerResources sends it): the test calls the shim's Update
+     * itself, on the socket containerd uses (from the bundle's address file), as containerd would.
+     */
+    @Test
+    void updateChangesTheLimitsOfARunningContainer() throws Exception {
+        ctr.run("run", "-d", "--runtime", RUNTIME, "--memory-limit", "67108864", image, "update", "sleep", "1000")
+                .orFail("run -d");
+        awaitStatus(ctr, "update", "RUNNING");
+        String address = Files.readString(containerd.bundle(ctr.namespace(), "update").resolve("address")).trim();
+        try (TtrpcClient shim = TtrpcClient.connect(Path.of(address.replaceFirst("^unix://", "")))) {
+            String resources = "{\"memory\":{\"limit\":134217728},\"pids\":{\"limit\":42}}";
+            Any any = Any.newBuilder().setTypeUrl("types.containerd.io/opencontainers/runtime-spec/1/LinuxResources")
+                    .setValue(ByteString.copyFromUtf8(resources)).build();
+            shim.call(TaskService.V2, "Update", UpdateTaskRequest.newBuilder().setId("update").setResources(any).build(),
+                    Empty.parser(), Duration.ofSeconds(5));
+            Ctr.Result metrics = ctr.run("task", "metrics", "update").orFail("metrics");
+            assertTrue(metrics.stdout().contains("134217728"), "the new memory limit: " + metrics.stdout());
+            assertTrue(metrics.stdout().matches("(?s).*pids\\.limit\\s+42\\b.*"), "the new pids limit: " + metrics.stdout());
+
+            Any bad = any.toBuilder().setValue(ByteString.copyFromUtf8("{\"memory\": [1, 2]}")).build();
+            TtrpcException refused = org.junit.jupiter.api.Assertions.assertThrows(TtrpcException.class, () -> shim.call(
+                    TaskService.V2, "Update", UpdateTaskRequest.newBuilder().setId("update").setResources(bad).build(),
+                    Empty.parser(), Duration.ofSeconds(5)));
+            assertTrue(refused.getMessage().contains("memory"), "the error names the bad field: " + refused.getMessage());
+        }
+        assertEquals("RUNNING", ctr.taskStatus("update"), "a refused update leaves the container running");
+        ctr.run("task", "kill", "-s", "SIGKILL", "update").orFail("kill");
+        awaitStatus(ctr, "update", "STOPPED");
+        ctr.run("task", "delete", "update").orFail("delete");
+        ctr.run("container", "delete", "update").orFail("container delete");
     }
 
     @Test

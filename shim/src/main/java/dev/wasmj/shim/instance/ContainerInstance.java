@@ -5,7 +5,6 @@ import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
-import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.api.Instance;
 import dev.wasmj.shim.api.InstanceConfig;
@@ -101,14 +100,7 @@ public final class ContainerInstance implements Instance {
     @Override
     public void delete() throws InstanceException {
         try {
-            if (!exit.isDone()) {
-                try {
-                    sys.kill(container.pid(), dev.wasmj.libcontainer.syscall.Signals.SIGKILL);
-                } catch (SyscallException ignored) {
-                    // already gone
-                }
-                waitFor(Duration.ofSeconds(10));
-            }
+            ExitWatcher.killAndAwait(sys, container.pid(), exit, Duration.ofSeconds(10));
             container.delete(true);
         } catch (ContainerException e) {
             throw new InstanceException(e.getMessage(), e);

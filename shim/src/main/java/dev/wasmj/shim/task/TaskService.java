@@ -5,7 +5,6 @@ import com.google.protobuf.Empty;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
-import dev.wasmj.libcontainer.syscall.Signals;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.OciJson;
 import dev.wasmj.oci.runtime.LinuxResources;
@@ -53,11 +52,10 @@ import dev.wasmj.shim.ttrpc.ServiceRegistry;
 import dev.wasmj.shim.ttrpc.TtrpcException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * containerd's task service (v2, and v3 with the same messages) over the containers of this shim. Each
@@ -252,14 +250,7 @@ public final class TaskService {
                     + status.name().toLowerCase() + "; kill it first");
         }
         // A created but never started init: end it here, and let its watcher (its only reaper) see it go.
-        if (!task.exited()) {
-            try {
-                sys.kill(task.pid, Signals.SIGKILL);
-            } catch (RuntimeException ignored) {
-                // already gone
-            }
-        }
-        ExitStatus exit = awaitExit(task, 10);
+        ExitStatus exit = endAndAwait(task);
         try {
             task.container.delete(true);
         } catch (ContainerException e) {
@@ -290,14 +281,13 @@ public final class TaskService {
         return b.build();
     }
 
-    private static ExitStatus awaitExit(TaskProcess process, int seconds) throws TtrpcException {
+    private ExitStatus endAndAwait(TaskProcess process) throws TtrpcException {
         try {
-            return process.exit.get(seconds, TimeUnit.SECONDS);
+            return ExitWatcher.killAndAwait(sys, process.pid, process.exit, Duration.ofSeconds(10))
+                    .orElseThrow(() -> new TtrpcException(Code.DEADLINE_EXCEEDED, process.describe() + " did not exit after SIGKILL"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TtrpcException(Code.CANCELLED, "interrupted");
-        } catch (ExecutionException | TimeoutException e) {
-            throw new TtrpcException(Code.DEADLINE_EXCEEDED, process.describe() + " did not exit after SIGKILL");
         }
     }
 
