@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -89,6 +90,7 @@ public final class Containerd implements AutoCloseable {
         private Duration startTimeout = Duration.ofSeconds(30);
         private Duration ctrTimeout = Ctr.DEFAULT_TIMEOUT;
         private String extraConfig = "";
+        private Function<Path, String> criConfig;
         private final Map<String, String> env = new LinkedHashMap<>();
 
         private Options() {}
@@ -132,6 +134,15 @@ public final class Containerd implements AutoCloseable {
         /** TOML appended to the generated config (e.g. a plugin's table). */
         public Options extraConfig(String toml) {
             this.extraConfig = this.extraConfig + toml + "\n";
+            return this;
+        }
+
+        /**
+         * Enables containerd's CRI plugin (disabled otherwise) with the TOML that {@code configForDir} makes
+         * from this containerd's dir, e.g. its {@code [plugins."io.containerd.grpc.v1.cri"]} tables.
+         */
+        public Options cri(Function<Path, String> configForDir) {
+            this.criConfig = configForDir;
             return this;
         }
 
@@ -349,7 +360,7 @@ public final class Containerd implements AutoCloseable {
                 "temp = " + toml(dir.resolve("tmp")),
                 "oom_score = 0",
                 "disabled_plugins = [",
-                "  \"io.containerd.grpc.v1.cri\",",
+                options.criConfig == null ? "  \"io.containerd.grpc.v1.cri\"," : "",
                 "  \"io.containerd.snapshotter.v1.aufs\",",
                 "  \"io.containerd.snapshotter.v1.btrfs\",",
                 "  \"io.containerd.snapshotter.v1.zfs\",",
@@ -373,6 +384,7 @@ public final class Containerd implements AutoCloseable {
                 "  [plugins.\"io.containerd.internal.v1.opt\"]",
                 "    path = " + toml(dir.resolve("opt")),
                 "",
+                options.criConfig == null ? "" : options.criConfig.apply(dir),
                 options.extraConfig);
     }
 

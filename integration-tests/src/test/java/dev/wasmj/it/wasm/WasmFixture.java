@@ -3,6 +3,7 @@ package dev.wasmj.it.wasm;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.support.TestPrograms;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
 
 /**
  * A containerd whose {@code containerd-shim-wasmtime-v1} is the shipped one (engine-wasmtime's dist: the
- * shim with the wasmtime engine), and the Wasm image the tests run: every module of {@link WasmModules}
+ * shim with the wasmtime engine), and the Wasm image the tests run: every module of {@link TestPrograms}
  * in one {@code wasi/wasm} image, as {@code docker buildx --platform wasi/wasm} would build it.
  */
 public final class WasmFixture {
@@ -44,11 +45,11 @@ public final class WasmFixture {
      */
     public static String probeImage(Ctr ctr, Path tmp) {
         return OciImage.builder().ref("docker.io/wasmj/probe:it").platform("wasi", "wasm")
-                .file("/probe.wasm", WasmModules.c("probe"), 0755)
-                .file("/hello.wasm", WasmModules.wat("hello"), 0755)
-                .file("/funcs.wasm", WasmModules.wat("funcs"), 0755)
-                .file("/trap.wasm", WasmModules.wat("trap"), 0755)
-                .file("/noimports.wasm", WasmModules.wat("noimports"), 0755)
+                .file("/probe.wasm", TestPrograms.c("probe"), 0755)
+                .file("/hello.wasm", TestPrograms.wat("hello"), 0755)
+                .file("/funcs.wasm", TestPrograms.wat("funcs"), 0755)
+                .file("/trap.wasm", TestPrograms.wat("trap"), 0755)
+                .file("/noimports.wasm", TestPrograms.wat("noimports"), 0755)
                 .file("/broken.wasm", new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff, 7}, 0755)
                 .file("/app.txt", "not a program\n", 0644)
                 .directory("/etc", 0755)

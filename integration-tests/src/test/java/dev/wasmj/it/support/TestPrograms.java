@@ -1,4 +1,4 @@
-package dev.wasmj.it.wasm;
+package dev.wasmj.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,15 +10,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The tests' Wasm modules, compiled from {@code src/test/wasm} with the tools a user has on Debian: C with
- * clang and wasi-libc ({@code --target=wasm32-wasi}), WAT with wabt's {@code wat2wasm}. The output goes to
- * {@code target/wasm}; {@code scripts/install-deps.sh} installs the compilers.
+ * The tests' programs, compiled from source with the tools a user has on Debian: Wasm modules from
+ * {@code src/test/wasm} (C with clang and wasi-libc, {@code --target=wasm32-wasi}; WAT with wabt's
+ * {@code wat2wasm}), native programs from {@code src/test/native} (gcc). The output goes to
+ * {@code target/programs}; {@code scripts/install-deps.sh} installs the compilers.
  */
-public final class WasmModules {
+public final class TestPrograms {
     public static final Path SOURCES = Path.of("src/test/wasm").toAbsolutePath();
-    private static final Path OUT = Path.of("target/wasm").toAbsolutePath();
+    public static final Path NATIVE_SOURCES = Path.of("src/test/native").toAbsolutePath();
+    private static final Path OUT = Path.of("target/programs").toAbsolutePath();
 
-    private WasmModules() {}
+    private TestPrograms() {}
 
     /** {@code name.c} compiled for WASI preview 1 (clang -O2). */
     public static byte[] c(String name) {
@@ -31,11 +33,9 @@ public final class WasmModules {
         return compile(name + ".wasm", List.of("wat2wasm", SOURCES.resolve(name + ".wat").toString(), "-o", "{out}"));
     }
 
-    /** {@code name.c} compiled natively with gcc -O2, for comparisons with the Wasm build; returns the binary. */
-    public static Path nativeC(String name) {
-        Path out = OUT.resolve(name + ".native");
-        compile(out.getFileName().toString(), List.of("gcc", "-O2", "-o", "{out}", SOURCES.resolve(name + ".c").toString()));
-        return out;
+    /** {@code src/test/native/name.c} as a static Linux executable (gcc -static -O2), for images without a libc. */
+    public static byte[] staticNative(String name) {
+        return compile(name, List.of("gcc", "-static", "-O2", "-o", "{out}", NATIVE_SOURCES.resolve(name + ".c").toString()));
     }
 
     private static byte[] compile(String outName, List<String> command) {

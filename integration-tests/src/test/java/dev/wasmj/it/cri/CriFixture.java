@@ -1,0 +1,168 @@
+package dev.wasmj.it.cri;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.Ctr;
+import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.support.TestPrograms;
+import dev.wasmj.it.wasm.WasmFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A containerd with its CRI plugin on, configured the way a node runs Wasm pods: a runtime handler
+ * {@value #HANDLER} for our runtime, a pause image built here, and a CNI network that keeps everything
+ * inside the pods (Debian's bridge plugin, a bridge with no address on the host side, no gateway, no NAT,
+ * no routes). {@link #close} removes the bridge with the rest.
+ */
+public final class CriFixture implements AutoCloseable {
+    public static final String HANDLER = "wasmtime";
+    public static final String K8S_NAMESPACE = "k8s.io";
+    public static final String PAUSE_IMAGE = "docker.io/wasmj/pause:it";
+    static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
+    /** Short, and unlikely on a real node; a crashed run leaves it for the next run to reuse. */
+    static final String BRIDGE = "wasmjcri0";
+    static final String SUBNET = "10.213.0.0/24";
+
+    private final Containerd containerd;
+    private final CriClient cri;
+    private final Ctr ctr;
+
+    private CriFixture(Containerd containerd) {
+        this.containerd = containerd;
+        this.cri = new CriClient(containerd.address(), Duration.ofSeconds(60));
+        this.ctr = containerd.ctr(K8S_NAMESPACE);
+    }
+
+    /** Starts the containerd (the shipped shim on its PATH) and imports the pause image. */
+    public static CriFixture start(Path tmp) {
+        if (!Files.isExecutable(CNI_PLUGINS.resolve("bridge"))) {
+            throw new IllegalStateException("no CNI plugins in " + CNI_PLUGINS + ": apt-get install containernetworking-plugins");
+        }
+        Containerd containerd = Containerd.start(Containerd.options().shimDir(WasmFixture.shimBin()).debug(true)
+                .cri(CriFixture::criConfig));
+        try {
+            CriFixture fixture = new CriFixture(containerd);
+            fixture.awaitCri();
+            OciImage.builder().ref(PAUSE_IMAGE).file("/pause", TestPrograms.staticNative("pause"), 0755)
+                    .entrypoint("/pause").build(tmp.resolve("pause.tar")).importInto(fixture.ctr);
+            return fixture;
+        } catch (RuntimeException e) {
+            containerd.close();
+            throw e;
+        }
+    }
+
+    /** CRI answers once its plugin has loaded; if it failed to, containerd's log says why. */
+    private void awaitCri() {
+        RuntimeException last = null;
+        for (int i = 0; i < 100; i++) {
+            try {
+                cri.version();
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                Ctr.sleep(100);
+            }
+        }
+        String why = containerd.logText().lines().filter(l -> l.contains("cri") || l.contains("level=error"))
+                .reduce("", (a, b) -> a + b + "\n");
+        throw new IllegalStateException("containerd's CRI does not answer (" + last + "); its log:\n" + why, last);
+    }
+
+    /** The CRI plugin's settings, and the CNI network in the containerd's dir. */
+    private static String criConfig(Path dir) {
+        Path cniConf = dir.resolve("cni");
+        try {
+            Files.createDirectories(cniConf);
+            Files.writeString(cniConf.resolve("10-wasmj-it.conflist"), """
+                    {
+                      "cniVersion": "0.4.0",
+                      "name": "wasmj-it",
+                      "plugins": [{
+                        "type": "bridge",
+                        "bridge": "%s",
+                        "isGateway": false,
+                        "ipMasq": false,
+                        "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s"}]], "dataDir": "%s"}
+                      }]
+                    }
+                    """.formatted(BRIDGE, SUBNET, dir.resolve("cni-ipam")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
+        return String.join("\n",
+                "  [" + cri + "]",
+                "    sandbox_image = \"" + PAUSE_IMAGE + "\"",
+                // Root here lacks CAP_SYS_RESOURCE for the pause container's -998 (see the notes).
+                "    restrict_oom_score_adj = true",
+                "    netns_mounts_under_state_dir = true",
+                "    enable_selinux = false",
+                "    [" + cri + ".cni]",
+                "      bin_dir = \"" + CNI_PLUGINS + "\"",
+                "      conf_dir = \"" + cniConf + "\"",
+                "    [" + cri + ".containerd]",
+                "      snapshotter = \"overlayfs\"",
+                "      default_runtime_name = \"runc\"",
+                "      [" + cri + ".containerd.runtimes.runc]",
+                "        runtime_type = \"io.containerd.runc.v2\"",
+                "      [" + cri + ".containerd.runtimes." + HANDLER + "]",
+                "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "");
+    }
+
+    public CriClient cri() {
+        return cri;
+    }
+
+    /** ctr in containerd's {@code k8s.io} namespace, where CRI keeps its images and containers. */
+    public Ctr ctr() {
+        return ctr;
+    }
+
+    public Containerd containerd() {
+        return containerd;
+    }
+
+    @Override
+    public void close() {
+        cri.close();
+        try {
+            containerd.close();
+        } finally {
+            deleteBridge();
+        }
+    }
+
+    private static void deleteBridge() {
+        if (!Files.exists(Path.of("/sys/class/net", BRIDGE))) return;
+        try {
+            Process p = new ProcessBuilder("ip", "link", "delete", BRIDGE).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static List<String> bridgeAddresses() {
+        try {
+            Process p = new ProcessBuilder("ip", "-o", "addr", "show", "dev", BRIDGE).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.lines().filter(l -> l.contains(" inet")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.wasmj.it.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.cri.proto.ContainerState;
+import dev.wasmj.it.cri.proto.ContainerStats;
+import dev.wasmj.it.cri.proto.ContainerStatus;
+import dev.wasmj.it.cri.proto.NamespaceMode;
+import dev.wasmj.it.cri.proto.PodSandboxConfig;
+import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.wasm.WasmFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Wasm pods the way the kubelet runs them: CRI calls to a real containerd whose runtime handler
+ * {@value CriFixture#HANDLER} is our shim, a pause container, Wasm containers and a busybox sidecar.
+ */
+class CriPodTest {
+    private static final Duration EXIT = Duration.ofSeconds(15);
+
+    @TempDir
+    static Path tmp;
+    static CriFixture node;
+    static CriClient cri;
+    static String wasm;
+    static String busybox;
+
+    @BeforeAll
+    static void start() {
+        RootOnly.check();
+        node = CriFixture.start(tmp);
+        cri = node.cri();
+        wasm = WasmFixture.probeImage(node.ctr(), tmp);
+        busybox = OciImage.busybox("docker.io/wasmj/busybox:cri").build(tmp.resolve("busybox.tar")).importInto(node.ctr());
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            if (node != null) node.close();
+        } finally {
+            removeCgroupRoot();
+        }
+    }
+
+    private static PodSandboxConfig pod(String name) {
+        return Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
+    }
+
+    /** StopPodSandbox and RemovePodSandbox, as the kubelet ends a pod (its containers go with it). */
+    private static void remove(String podId) {
+        cri.stopPodSandbox(podId);
+        cri.removePodSandbox(podId);
+    }
+
+    @Test
+    void aWasmPodsOutputReachesTheLogFileAndItsExitIsSeenWithItsCode() {
+        PodSandboxConfig pod = pod("hello");
+        String podId = Pods.run(cri, pod);
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "stderr", "hello from a pod", "and its stderr"));
+        String failing = Pods.create(cri, podId, pod, Pods.container("failing", wasm, "exit", "3"));
+        cri.startContainer(app);
+        cri.startContainer(failing);
+
+        // CRI's status comes from its own store, which only the shim's /tasks/exit event updates.
+        ContainerStatus done = Pods.awaitState(cri, app, ContainerState.CONTAINER_EXITED, EXIT);
+        assertEquals(0, done.getExitCode());
+        assertEquals("Completed", done.getReason());
+        assertTrue(done.getFinishedAt() >= done.getStartedAt() && done.getStartedAt() > 0, done.toString());
+        // CRI reads the two streams on two threads: each line is in the file, in its stream's order.
+        List<String> log = Pods.log(pod, "app");
+        assertEquals(2, log.size(), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ stdout F hello from a pod")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ stderr F and its stderr")), log.toString());
+
+        ContainerStatus failed = Pods.awaitState(cri, failing, ContainerState.CONTAINER_EXITED, EXIT);
+        assertEquals(3, failed.getExitCode());
+        assertEquals("Error", failed.getReason());
+        remove(podId);
+    }
+
+    @Test
+    void stopContainerEndsAWasmContainerOnSigtermAndASidecarThatIgnoresItOnSigkill() {
+        PodSandboxConfig pod = pod("stop");
+        String podId = Pods.run(cri, pod);
+        String sleeper = Pods.create(cri, podId, pod, Pods.container("sleeper", wasm, "sleep"));
+        String stubborn = Pods.create(cri, podId, pod, Pods.container("stubborn", busybox)
+                .addCommand("sh").addCommand("-c").addCommand("trap '' TERM; echo ready; while true; do sleep 1; done"));
+        cri.startContainer(sleeper);
+        cri.startContainer(stubborn);
+        Pods.awaitState(cri, sleeper, ContainerState.CONTAINER_RUNNING, EXIT);
+        awaitLog(pod, "stubborn", "ready");
+
+        long t0 = System.nanoTime();
+        cri.stopContainer(sleeper, 30);
+        long sleeperMillis = (System.nanoTime() - t0) / 1_000_000;
+        ContainerStatus s = cri.containerStatus(sleeper).getStatus();
+        assertEquals(ContainerState.CONTAINER_EXITED, s.getState());
+        assertEquals(143, s.getExitCode(), "SIGTERM ended the module: " + s);
+        assertTrue(sleeperMillis < 10_000, "a Wasm module stops on SIGTERM, well inside the grace period: " + sleeperMillis + " ms");
+
+        t0 = System.nanoTime();
+        cri.stopContainer(stubborn, 2);
+        long stubbornMillis = (System.nanoTime() - t0) / 1_000_000;
+        s = cri.containerStatus(stubborn).getStatus();
+        assertEquals(137, s.getExitCode(), "SIGKILL after the grace period: " + s);
+        assertTrue(stubbornMillis >= 2_000, "the grace period was honoured: " + stubbornMillis + " ms");
+        remove(podId);
+    }
+
+    @Test
+    void aWasmContainerAndASidecarShareThePodsNetworkIpcAndUtsButNotMountsOrCgroups() {
+        PodSandboxConfig pod = pod("shared");
+        String podId = Pods.run(cri, pod);
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
+        String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
+        cri.startContainer(app);
+        cri.startContainer(sidecar);
+        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
+
+        long pause = Pods.sandboxPid(cri, podId);
+        long appPid = Pods.containerPid(cri, app);
+        long sidecarPid = Pods.containerPid(cri, sidecar);
+        for (String ns : List.of("net", "ipc", "uts")) {
+            assertEquals(Pods.namespace(pause, ns), Pods.namespace(appPid, ns), ns + " of the Wasm container");
+            assertEquals(Pods.namespace(pause, ns), Pods.namespace(sidecarPid, ns), ns + " of the sidecar");
+        }
+        for (String ns : List.of("mnt", "pid")) {
+            assertNotEquals(Pods.namespace(pause, ns), Pods.namespace(appPid, ns), ns);
+            assertNotEquals(Pods.namespace(pause, ns), Pods.namespace(sidecarPid, ns), ns);
+            assertNotEquals(Pods.namespace(appPid, ns), Pods.namespace(sidecarPid, ns), ns);
+        }
+        String podCgroup = Pods.CGROUP_ROOT + "/shared";
+        String appCgroup = Pods.cgroup(appPid);
+        String sidecarCgroup = Pods.cgroup(sidecarPid);
+        assertTrue(appCgroup.startsWith(podCgroup + "/"), appCgroup);
+        assertTrue(sidecarCgroup.startsWith(podCgroup + "/"), sidecarCgroup);
+        assertNotEquals(appCgroup, sidecarCgroup);
+
+        // One shim serves the pod: every container's bundle names the pause container's socket.
+        Containerd containerd = node.containerd();
+        String address = address(podId);
+        assertEquals(address, address(app));
+        assertEquals(address, address(sidecar));
+        assertEquals(1, shimServersOn(address).size(), "one server for the pod: " + shimServersOn(address));
+        remove(podId);
+        assertTrue(shimServersOn(address).isEmpty(), "the pod's shim exits with its last container");
+        assertTrue(Containerd.mountsUnder(containerd.dir()).stream().noneMatch(m -> m.contains(podId) || m.contains(app)),
+                "no mount left: " + Containerd.mountsUnder(containerd.dir()));
+    }
+
+    @Test
+    void aPodCanShareOnePidNamespace() {
+        PodSandboxConfig pod = Pods.config("pidpod", tmp.resolve("logs/pidpod"), NamespaceMode.POD);
+        String podId = Pods.run(cri, pod);
+        String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox, NamespaceMode.POD)
+                .addCommand("sleep").addCommand("1000"));
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, NamespaceMode.POD).addArgs("sleep"));
+        cri.startContainer(sidecar);
+        cri.startContainer(app);
+        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
+        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        String pausePid = Pods.namespace(Pods.sandboxPid(cri, podId), "pid");
+        assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, sidecar), "pid"));
+        assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, app), "pid"));
+        remove(podId);
+    }
+
+    @Test
+    void twoPodsGetTwoShims() {
+        PodSandboxConfig a = pod("pod-a");
+        PodSandboxConfig b = pod("pod-b");
+        String podA = Pods.run(cri, a);
+        String podB = Pods.run(cri, b);
+        String appA = Pods.create(cri, podA, a, Pods.container("app", wasm, "sleep"));
+        String appB = Pods.create(cri, podB, b, Pods.container("app", wasm, "sleep"));
+        cri.startContainer(appA);
+        cri.startContainer(appB);
+        Pods.awaitState(cri, appA, ContainerState.CONTAINER_RUNNING, EXIT);
+        Pods.awaitState(cri, appB, ContainerState.CONTAINER_RUNNING, EXIT);
+        assertNotEquals(address(appA), address(appB));
+        String addressA = address(podA);
+        String addressB = address(podB);
+        remove(podA);
+        assertTrue(shimServersOn(addressA).isEmpty(), "pod A's shim is gone");
+        assertEquals(1, shimServersOn(addressB).size(), "pod B's shim still serves it");
+        Pods.awaitState(cri, appB, ContainerState.CONTAINER_RUNNING, EXIT);
+        remove(podB);
+    }
+
+    @Test
+    void statsForAContainerAndForThePod() {
+        PodSandboxConfig pod = pod("stats");
+        String podId = Pods.run(cri, pod);
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
+        cri.startContainer(app);
+        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        ContainerStats stats = cri.containerStats(app).getStats();
+        assertEquals(app, stats.getAttributes().getId());
+        assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 1 << 20, "an init JVM's memory: " + stats);
+        assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, stats.toString());
+        remove(podId);
+    }
+
+    private static String address(String containerId) {
+        try {
+            return Files.readString(node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId).resolve("address")).trim();
+        } catch (IOException e) {
+            throw new AssertionError("no address file for " + containerId, e);
+        }
+    }
+
+    /** Shim server JVMs serving this address (started as `start` that went on serving, or as `serve`). */
+    private static List<String> shimServersOn(String address) {
+        String socket = address.replaceFirst("^unix://", "");
+        List<String> servers = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc"))) {
+            for (Path proc : fds.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                if (holdsSocket(proc, socket)) servers.add(proc.getFileName().toString());
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return servers;
+    }
+
+    /** Whether the process has a listening unix socket bound to this path (from /proc/net/unix by inode). */
+    private static boolean holdsSocket(Path proc, String socket) {
+        List<String> inodes = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 8 && f[7].equals(socket)) inodes.add("socket:[" + f[6] + "]");
+            }
+            if (inodes.isEmpty()) return false;
+            try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                return fds.anyMatch(fd -> {
+                    try {
+                        return inodes.contains(Files.readSymbolicLink(fd).toString());
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+            }
+        } catch (IOException e) {
+            return false; // the process ended while we looked
+        }
+    }
+
+    private static void awaitLog(PodSandboxConfig pod, String container, String text) {
+        long deadline = System.nanoTime() + EXIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Path log = Path.of(pod.getLogDirectory(), container, "0.log");
+            try {
+                if (Files.exists(log) && Files.readString(log).contains(text)) return;
+            } catch (IOException ignored) {
+                // not written yet
+            }
+            dev.wasmj.it.containerd.Ctr.sleep(50);
+        }
+        throw new AssertionError(container + " never logged " + text);
+    }
+
+    /** The kubelet's part: the pods' parent cgroups, created by CRI's runtime under {@link Pods#CGROUP_ROOT}. */
+    private static void removeCgroupRoot() throws IOException {
+        List<Path> left = new ArrayList<>();
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : controllers.toList()) {
+                Path root = controller.resolve(Pods.CGROUP_ROOT.substring(1));
+                if (!Files.isDirectory(root)) continue;
+                try (Stream<Path> dirs = Files.walk(root)) {
+                    for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                        if (!d.equals(root) && !d.getParent().equals(root)) left.add(d); // a container's cgroup
+                        Files.deleteIfExists(d);
+                    }
+                }
+            }
+        }
+        assertFalse(left.stream().anyMatch(p -> true), "container cgroups left behind: " + left);
+    }
+}
