@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CriFixture implements AutoCloseable {
     public static final String HANDLER = "wasmtime";
+    /** The same runtime with {@code SystemdCgroup = true} in its options table, which this node cannot honour. */
+    public static final String SYSTEMD_HANDLER = "wasmtime-systemd";
     public static final String K8S_NAMESPACE = "k8s.io";
     public static final String PAUSE_IMAGE = "docker.io/wasmj/pause:it";
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
@@ -92,6 +94,7 @@ public final class CriFixture implements AutoCloseable {
                       }]
                     }
                     """.formatted(BRIDGE, SUBNET, dir.resolve("cni-ipam")));
+            Files.writeString(dir.resolve("systemd-options.toml"), "SystemdCgroup = true\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -113,6 +116,11 @@ public final class CriFixture implements AutoCloseable {
                 "        runtime_type = \"io.containerd.runc.v2\"",
                 "      [" + cri + ".containerd.runtimes." + HANDLER + "]",
                 "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "      [" + cri + ".containerd.runtimes." + SYSTEMD_HANDLER + "]",
+                "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "        [" + cri + ".containerd.runtimes." + SYSTEMD_HANDLER + ".options]",
+                // containerd 1.6 passes a non-runc runtime only the ConfigPath key of its options table.
+                "          ConfigPath = \"" + dir.resolve("systemd-options.toml") + "\"",
                 "");
     }
 

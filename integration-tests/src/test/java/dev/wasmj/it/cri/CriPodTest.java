@@ -13,6 +13,7 @@ import dev.wasmj.it.cri.proto.ContainerStatus;
 import dev.wasmj.it.cri.proto.NamespaceMode;
 import dev.wasmj.it.cri.proto.PodSandboxConfig;
 import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ShimServers;
 import dev.wasmj.it.wasm.WasmFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -219,6 +220,17 @@ class CriPodTest {
         remove(podId);
     }
 
+    @Test
+    void aHandlerAskingForSystemdCgroupsFailsWithWhatToChange() {
+        PodSandboxConfig pod = pod("systemd");
+        io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                () -> cri.runPodSandbox(dev.wasmj.it.cri.proto.RunPodSandboxRequest.newBuilder().setConfig(pod)
+                        .setRuntimeHandler(CriFixture.SYSTEMD_HANDLER).build()));
+        assertTrue(e.getMessage().contains("SystemdCgroup = true, but systemd is not running on this machine"), e.getMessage());
+        assertTrue(node.containerd().logText().contains("SystemdCgroup = true, but systemd is not running"),
+                "the shim log says it too");
+    }
+
     private static String address(String containerId) {
         try {
             return Files.readString(node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId).resolve("address")).trim();
@@ -227,41 +239,9 @@ class CriPodTest {
         }
     }
 
-    /** Shim server JVMs serving this address (started as `start` that went on serving, or as `serve`). */
-    private static List<String> shimServersOn(String address) {
-        String socket = address.replaceFirst("^unix://", "");
-        List<String> servers = new ArrayList<>();
-        try (Stream<Path> fds = Files.list(Path.of("/proc"))) {
-            for (Path proc : fds.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                if (holdsSocket(proc, socket)) servers.add(proc.getFileName().toString());
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return servers;
-    }
-
-    /** Whether the process has a listening unix socket bound to this path (from /proc/net/unix by inode). */
-    private static boolean holdsSocket(Path proc, String socket) {
-        List<String> inodes = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length >= 8 && f[7].equals(socket)) inodes.add("socket:[" + f[6] + "]");
-            }
-            if (inodes.isEmpty()) return false;
-            try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
-                return fds.anyMatch(fd -> {
-                    try {
-                        return inodes.contains(Files.readSymbolicLink(fd).toString());
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
-            }
-        } catch (IOException e) {
-            return false; // the process ended while we looked
-        }
+    /** Shim server JVMs serving this address. */
+    private static List<Long> shimServersOn(String address) {
+        return ShimServers.serving(address);
     }
 
     private static void awaitLog(PodSandboxConfig pod, String container, String text) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ShimServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -56,18 +57,9 @@ class ShimGroupingTest {
         }
     }
 
-    /**
-     * The shim servers, by the socket each serves, with their processes. The first server on a fresh
-     * machine runs under its launcher script (which stays to save the class-data archive): one server, two
-     * processes.
-     */
+    /** The shim servers of this containerd, by the socket each serves, with their JVMs. */
     private static Map<String, java.util.List<Long>> servers(Containerd containerd) {
-        Map<String, java.util.List<Long>> servers = new java.util.TreeMap<>();
-        Containerd.processesMentioning("-address " + containerd.address() + " ").forEach((pid, cmd) -> {
-            java.util.regex.Matcher socket = java.util.regex.Pattern.compile(" -socket (\\S+) serve$").matcher(cmd);
-            if (socket.find()) servers.computeIfAbsent(socket.group(1), k -> new java.util.ArrayList<>()).add(pid);
-        });
-        return servers;
+        return ShimServers.in(containerd.address().getParent().resolve("s"));
     }
 
     private static void remove(Ctr ctr, String id) throws InterruptedException {

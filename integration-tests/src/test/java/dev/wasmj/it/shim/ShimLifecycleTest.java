@@ -172,6 +172,14 @@ class ShimLifecycleTest {
     }
 
     @Test
+    void aSystemdCgroupPathIsRefusedByName() {
+        Ctr.Result r = ctr.run("run", "--rm", "--runtime", RUNTIME, "--cgroup", "system.slice:wasmj:sd", image, "sd", "true");
+        assertTrue(r.exitCode() != 0, r.toString());
+        assertTrue(r.stderr().contains("\"system.slice:wasmj:sd\" is a systemd cgroup path"), r.toString());
+        ctr.run("container", "delete", "sd");
+    }
+
+    @Test
     void theMemoryLimitIsEnforced() {
         // dd holds a 256 MiB buffer: past the 64 MiB limit the OOM killer ends it (128+9).
         Ctr.Result r = ctr.run("run", "--rm", "--runtime", RUNTIME, "--memory-limit", "67108864", image, "oom",

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ShimServers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,9 +51,9 @@ class ShimRecoveryTest {
             awaitStatus(ctr, "orphan", "RUNNING");
             long init = taskPid(ctr, "orphan");
             Path bundle = containerd.bundle("crash-it", "orphan");
-            Map<Long, String> shims = Containerd.processesMentioning("-id orphan ");
+            java.util.List<Long> shims = ShimServers.serving(Files.readString(bundle.resolve("address")));
             assertEquals(1, shims.size(), "one shim server: " + shims);
-            long shim = shims.keySet().iterator().next();
+            long shim = shims.get(0);
             new ProcessBuilder("kill", "-KILL", Long.toString(shim)).start().waitFor();
 
             // containerd sees the connection drop, runs our `delete`, and forgets the task.

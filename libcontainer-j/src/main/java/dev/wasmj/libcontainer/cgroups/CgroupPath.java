@@ -1,5 +1,7 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,7 +13,18 @@ public final class CgroupPath {
     /** Parent of the default cgroups of containers that come without a cgroupsPath. */
     public static final String DEFAULT_PARENT = "/libcontainer-j";
 
+    /** Exists while systemd is PID 1 (sd_booted(3) checks the same directory). */
+    public static final Path SYSTEMD_RUNNING = Path.of("/run/systemd/system");
+
     private CgroupPath() {}
+
+    /** Why a systemd cgroup path ("slice:prefix:name") cannot be used: systemd is absent, or its driver is missing here. */
+    static String systemdPathRefusal(String cgroupsPath, boolean systemdRunning) {
+        return "cgroupsPath \"" + cgroupsPath + "\" is a systemd cgroup path (slice:prefix:name), "
+                + (systemdRunning ? "and this runtime has no systemd cgroup driver yet"
+                        : "but systemd is not running on this machine (no " + SYSTEMD_RUNNING + ")")
+                + "; use a cgroupfs path (/a/b), e.g. SystemdCgroup = false in the runtime's options";
+    }
 
     /**
      * Resolves a spec's cgroupsPath:
@@ -22,7 +35,8 @@ public final class CgroupPath {
      *       below the runtime's own cgroup instead; we do not, because the caller (a shim) usually sits
      *       in a leaf cgroup that, on v2, may not have children with controllers ("no internal
      *       processes"), and because the result should not depend on who calls us;</li>
-     *   <li>systemd form ({@code slice:prefix:name}): rejected, there is no systemd driver yet.</li>
+     *   <li>systemd form ({@code slice:prefix:name}): rejected, saying whether systemd runs at all (there is
+     *       no systemd driver yet).</li>
      * </ul>
      * ".." components are rejected so that a path cannot leave the hierarchy.
      */
@@ -35,8 +49,7 @@ public final class CgroupPath {
             return DEFAULT_PARENT + "/" + containerId;
         }
         if (!cgroupsPath.startsWith("/") && cgroupsPath.contains(":")) {
-            throw new CgroupException("systemd cgroup paths (\"" + cgroupsPath
-                    + "\") need systemd, which is not supported yet");
+            throw new CgroupException(systemdPathRefusal(cgroupsPath, Files.isDirectory(SYSTEMD_RUNNING)));
         }
         List<String> parts = new ArrayList<>();
         for (String part : cgroupsPath.split("/")) {

@@ -28,8 +28,19 @@ class CgroupPathTest {
     void systemdFormIsRejectedClearly() {
         CgroupException e = assertThrows(CgroupException.class,
                 () -> CgroupPath.resolve("system.slice:wasmj:abc", "abc"));
-        assertEquals("systemd cgroup paths (\"system.slice:wasmj:abc\") need systemd, which is not supported yet",
-                e.getMessage());
+        assertEquals(CgroupPath.systemdPathRefusal("system.slice:wasmj:abc",
+                java.nio.file.Files.isDirectory(CgroupPath.SYSTEMD_RUNNING)), e.getMessage());
+    }
+
+    @Test
+    void theRefusalSaysWhetherSystemdRuns() {
+        assertEquals("cgroupsPath \"kubepods.slice:cri-containerd:abc\" is a systemd cgroup path (slice:prefix:name), "
+                + "but systemd is not running on this machine (no /run/systemd/system); use a cgroupfs path (/a/b), "
+                + "e.g. SystemdCgroup = false in the runtime's options",
+                CgroupPath.systemdPathRefusal("kubepods.slice:cri-containerd:abc", false));
+        assertEquals("cgroupsPath \"a:b:c\" is a systemd cgroup path (slice:prefix:name), and this runtime has no "
+                + "systemd cgroup driver yet; use a cgroupfs path (/a/b), e.g. SystemdCgroup = false in the runtime's "
+                + "options", CgroupPath.systemdPathRefusal("a:b:c", true));
     }
 
     @Test

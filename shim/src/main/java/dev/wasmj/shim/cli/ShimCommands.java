@@ -66,11 +66,12 @@ public final class ShimCommands {
                 case "start" -> {
                     System.setErr(new PrintStream(heldBack, true, StandardCharsets.UTF_8));
                     Syscalls sys = Syscalls.linux();
+                    byte[] options = StartCommand.readOptions(System.in);
                     if (!"1".equals(env.get(StartCommand.SERVES_ENV))) {
-                        return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(stdout);
+                        return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(options, stdout);
                     }
                     StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
-                    int status = new StartCommand(args, server, env).run(stdout);
+                    int status = new StartCommand(args, server, env).run(options, stdout);
                     if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
                     server.detach();
                     System.setOut(stderr); // now the log FIFO, as for serve

@@ -4,6 +4,7 @@ import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.shim.task.RuntimeOptions;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -38,7 +39,10 @@ final class StartCommand {
         this.env = env;
     }
 
-    int run(PrintStream out) throws IOException {
+    /** {@code options}: what containerd wrote to stdin (the runtime handler's options), checked first. */
+    int run(byte[] options, PrintStream out) throws IOException {
+        String refusal = RuntimeOptions.fromStartInput(options).refusal();
+        if (refusal != null) throw new IllegalArgumentException(refusal);
         Path bundle = args.bundleDir();
         String group = groupOf(bundle);
         Path socket = ShimSocket.path(args.address(), args.namespace(), group);
@@ -144,6 +148,20 @@ final class StartCommand {
             if (log >= 0) sys.close(log);
             sys.close(devNull);
         }
+    }
+
+    /**
+     * containerd's stdin to {@code start}: the runtime options, or /dev/null. A terminal (someone running
+     * {@code start} by hand) is not read, so it cannot block.
+     */
+    static byte[] readOptions(java.io.InputStream stdin) throws IOException {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")) return new byte[0];
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // no /proc: read it
+        }
+        return stdin.readNBytes(1 << 20);
     }
 
     /** Set to 1 by the launcher script: {@code start} becomes the server itself ({@link InThisProcess}). */

@@ -2,6 +2,7 @@ package dev.wasmj.shim.task;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
@@ -130,6 +131,11 @@ public final class TaskService {
         if (!r.getCheckpoint().isEmpty()) {
             throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": restoring a checkpoint is not supported");
         }
+        RuntimeOptions options = runtimeOptions(r, clog);
+        if (options.refusal() != null) {
+            clog.error("create failed: " + options.refusal());
+            throw new TtrpcException(Code.FAILED_PRECONDITION, "create " + id + ": " + options.refusal());
+        }
         Path bundle = Path.of(r.getBundle());
         Path rootfsDir = BundleState.rootfs(bundle);
         ProcessIo io = null;
@@ -165,6 +171,18 @@ public final class TaskService {
             clog.error("create failed", e);
             Code code = e instanceof ContainerException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
             throw new TtrpcException(code, "create " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RuntimeOptions runtimeOptions(CreateTaskRequest r, ShimLog clog) throws TtrpcException {
+        if (!r.hasOptions()) return RuntimeOptions.NONE;
+        try {
+            RuntimeOptions options = RuntimeOptions.from(r.getOptions());
+            clog.debug("create: runtime options " + options);
+            return options;
+        } catch (InvalidProtocolBufferException e) {
+            throw new TtrpcException(Code.INVALID_ARGUMENT, "create " + r.getId() + ": unreadable runtime options ("
+                    + r.getOptions().getTypeUrl() + "): " + e.getMessage(), e);
         }
     }
 
