@@ -93,6 +93,15 @@ class CriPodTest {
         ContainerStatus failed = Pods.awaitState(cri, failing, ContainerState.CONTAINER_EXITED, EXIT);
         assertEquals(3, failed.getExitCode());
         assertEquals("Error", failed.getReason());
+
+        // The kubelet's restart: the same container again as attempt 1, in the same pod and shim.
+        String again = Pods.create(cri, podId, pod, Pods.container("app", wasm, "args", "attempt 1")
+                .setMetadata(dev.wasmj.it.cri.proto.ContainerMetadata.newBuilder().setName("app").setAttempt(1))
+                .setLogPath("app/1.log"));
+        cri.startContainer(again);
+        assertEquals(0, Pods.awaitState(cri, again, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+        assertTrue(Pods.log(pod, "app", 1).stream().anyMatch(l -> l.endsWith(" stdout F [attempt 1]")),
+                Pods.log(pod, "app", 1).toString());
         remove(podId);
     }
 
@@ -217,7 +226,47 @@ class CriPodTest {
         assertEquals(app, stats.getAttributes().getId());
         assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 1 << 20, "an init JVM's memory: " + stats);
         assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, stats.toString());
+
+        dev.wasmj.it.cri.proto.PodSandboxStats podStats = cri.podSandboxStats(podId).getStats();
+        assertEquals(podId, podStats.getAttributes().getId());
+        assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
+                >= stats.getMemory().getWorkingSetBytes().getValue(), "the pod's cgroup holds the container's: " + podStats);
+        assertTrue(podStats.getLinux().getContainersList().stream().anyMatch(c -> c.getAttributes().getId().equals(app)),
+                "the pod's stats list its containers: " + podStats);
         remove(podId);
+    }
+
+    @Test
+    void removingAPodLeavesNoShimProcessMountOrCgroup() throws IOException {
+        PodSandboxConfig pod = pod("gone");
+        String podId = Pods.run(cri, pod);
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
+        String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
+        cri.startContainer(app);
+        cri.startContainer(sidecar);
+        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
+        String address = address(podId);
+        List<Long> pids = List.of(Pods.sandboxPid(cri, podId), Pods.containerPid(cri, app), Pods.containerPid(cri, sidecar));
+
+        remove(podId); // running containers and all: the kubelet does not stop them first when a pod is deleted
+
+        assertTrue(shimServersOn(address).isEmpty(), "no shim serves the pod");
+        for (long pid : pids) assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " is gone");
+        for (String id : List.of(podId, app, sidecar)) {
+            assertEquals(java.util.Map.of(), Containerd.processesMentioning(id), "no process mentions " + id);
+            assertTrue(Containerd.mountsUnder(node.containerd().dir()).stream().noneMatch(m -> m.contains(id)),
+                    "no mount of " + id + ": " + Containerd.mountsUnder(node.containerd().dir()));
+        }
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : controllers.toList()) {
+                Path podCgroup = controller.resolve(Pods.CGROUP_ROOT.substring(1)).resolve("gone");
+                if (!Files.isDirectory(podCgroup)) continue;
+                try (Stream<Path> children = Files.list(podCgroup)) {
+                    assertEquals(List.of(), children.filter(Files::isDirectory).toList(), "container cgroups left in " + podCgroup);
+                }
+            }
+        }
     }
 
     @Test

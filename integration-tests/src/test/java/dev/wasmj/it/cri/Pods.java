@@ -139,8 +139,13 @@ final class Pods {
 
     /** A container's log as CRI wrote it: lines of "time stream F|P text". */
     static List<String> log(PodSandboxConfig pod, String container) {
+        return log(pod, container, 0);
+    }
+
+    /** The log of one attempt of a container ({@code <name>/<attempt>.log}). */
+    static List<String> log(PodSandboxConfig pod, String container, int attempt) {
         try {
-            return Files.readAllLines(Path.of(pod.getLogDirectory(), container, "0.log"));
+            return Files.readAllLines(Path.of(pod.getLogDirectory(), container, attempt + ".log"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
