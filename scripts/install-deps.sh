@@ -9,6 +9,7 @@ packages=(
   util-linux                                     # umount, for their cleanup of leftover mounts
   clang lld wasi-libc libclang-rt-14-dev-wasm32  # C -> WASI preview 1 modules: the demo, test and benchmark programs
   wabt                                           # wat2wasm: the tests' modules written in WAT
+  containernetworking-plugins iproute2           # the CRI tests' pod network (bridge, host-local) and its removal
 )
 missing=()
 for p in "${packages[@]}"; do
