@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.HostSnapshot;
 import dev.wasmj.it.support.ContainerTestBase;
+import dev.wasmj.it.support.HostSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets an error naming the problem, and leaves no state, cgroup, mount or process. */
 class BadInputTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-bad";
+
+    @AfterAll
+    static void removeCgroupPrefix() {
+        HostSnapshot.removeCgroupPrefix(CGROUP_PREFIX);
+    }
 
     HostSnapshot before;
 

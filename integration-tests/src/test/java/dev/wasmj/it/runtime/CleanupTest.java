@@ -4,18 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
-import dev.wasmj.it.support.HostSnapshot;
 import dev.wasmj.it.support.ContainerTestBase;
+import dev.wasmj.it.support.HostSnapshot;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Many create/start/delete cycles leave no mount, cgroup, process, zombie or state directory. */
 class CleanupTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-cleanup";
+
+    @AfterAll
+    static void removeCgroupPrefix() {
+        HostSnapshot.removeCgroupPrefix(CGROUP_PREFIX);
+    }
     static final int CYCLES = 50;
 
     @Test

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.Cli;
-import dev.wasmj.it.support.HostSnapshot;
 import dev.wasmj.it.support.ContainerTestBase;
+import dev.wasmj.it.support.HostSnapshot;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Limits from linux.resources hold, and a container killed by one is still cleaned up. */
 class ResourcesTest extends ContainerTestBase {
     static final String CGROUP_PREFIX = "/wasmj-it-resources";
+
+    @AfterAll
+    static void removeCgroupPrefix() {
+        HostSnapshot.removeCgroupPrefix(CGROUP_PREFIX);
+    }
 
     @Test
     void memoryLimitOomKillsAnAllocationPastIt() {

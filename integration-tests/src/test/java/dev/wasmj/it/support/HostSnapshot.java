@@ -57,6 +57,25 @@ public record HostSnapshot(Set<String> mounts, Set<String> cgroups, Set<String> 
         return out;
     }
 
+    /**
+     * Removes the prefix directory (the parent a test's containers had, which runtimes create and leave,
+     * as a kubelet's pod cgroup) from every hierarchy, once the test is done with it. Fails if a container's
+     * cgroup is still inside: that would be a leftover.
+     */
+    public static void removeCgroupPrefix(String prefix) {
+        Set<String> left = readCgroups(prefix);
+        if (!left.isEmpty()) throw new AssertionError("cgroups left under " + prefix + ": " + left);
+        Path base = Path.of("/sys/fs/cgroup");
+        try (Stream<Path> s = Files.list(base)) {
+            for (Path h : s.filter(Files::isDirectory).toList()) {
+                Files.deleteIfExists(h.resolve(prefix.startsWith("/") ? prefix.substring(1) : prefix));
+            }
+            Files.deleteIfExists(base.resolve(prefix.startsWith("/") ? prefix.substring(1) : prefix));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Set<String> readInitProcesses() {
         Set<String> out = new TreeSet<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {

@@ -3,6 +3,7 @@ package dev.wasmj.libcontainer.container;
 import dev.wasmj.libcontainer.cgroups.CgroupManager;
 import dev.wasmj.libcontainer.process.InitPlan.ProcessPlan;
 import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
@@ -62,13 +63,33 @@ final class ContainerExec {
             }
             for (Map.Entry<String, Integer> ns : NAMESPACES.entrySet()) {
                 String path = "/proc/" + state.pid() + "/ns/" + ns.getKey();
-                spawn.joinNamespace(open(opened, path, OpenFlags.RDONLY), ns.getValue());
+                spawn.joinNamespace(openNamespace(opened, path), ns.getValue());
             }
             return sys.spawn(spawn.build());
         } catch (SyscallException e) {
             throw new ContainerException("exec in " + state.id() + ": " + e.getMessage(), e);
         } finally {
             for (int fd : opened) sys.close(fd);
+        }
+    }
+
+    /**
+     * The init's namespace file. Just after start a JVM init may be exec'ing its workload, and while the
+     * kernel swaps its threads the links read ENOENT for a moment: retried for up to half a second.
+     */
+    private int openNamespace(List<Integer> opened, String path) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return open(opened, path, OpenFlags.RDONLY);
+            } catch (SyscallException e) {
+                if (e.errno() != Errno.ENOENT || attempt >= 50) throw e;
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
