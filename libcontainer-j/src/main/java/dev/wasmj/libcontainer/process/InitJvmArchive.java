@@ -13,20 +13,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
  * A class-data-sharing archive of the init JVM's classes, so each init loads them from a mapped archive
  * instead of parsing and verifying them (measured in docs/performance.md). An archive is only valid for
  * one JDK, one class path (jars with their size and time) and one set of JVM options, so it is keyed by
- * all of them and made once by a training run ({@link InitMain#TRAIN}). Archives live in
+ * all of them (except sizes and properties, see {@link #keyedOptions}) and made once by a training run
+ * ({@link InitMain#TRAIN}); making one removes all but the {@value #KEEP} newest. Archives live in
  * {@code /var/cache/libcontainer-j} (or {@code -Dwasmj.cds.dir}); when that is not writable, or the class
  * path holds a directory (a build's classes), the init simply runs without one.
  */
 final class InitJvmArchive {
     static final Path DEFAULT_DIR = Path.of("/var/cache/libcontainer-j");
+    /** Archives kept: a few JDK and build combinations on one node; older ones go when a new one is made. */
+    static final int KEEP = 6;
 
     private final Syscalls sys;
     private final Path dir;
@@ -80,7 +86,45 @@ final class InitJvmArchive {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING);
         }
+        pruneOld(dir, "init-", KEEP);
         return true;
+    }
+
+    /**
+     * The options an archive depends on. Heap and stack sizes, the processor count and system properties
+     * do not change which classes an init loads or how they are laid out, and the heap size varies with
+     * every container's memory limit: keyed on them, a node would keep an archive per limit.
+     */
+    static List<String> keyedOptions(List<String> jvmOptions) {
+        List<String> out = new ArrayList<>();
+        for (String o : jvmOptions) {
+            if (o.startsWith("-Xmx") || o.startsWith("-Xms") || o.startsWith("-Xss") || o.startsWith("-D")
+                    || o.startsWith("-XX:ActiveProcessorCount=")) {
+                continue;
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** Keeps the {@code keep} newest archives named {@code prefix*.jsa} in {@code dir}: older JDKs and builds' are stale. */
+    static void pruneOld(Path dir, String prefix, int keep) {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".jsa")).collect(Collectors.toList());
+            archives.sort(Comparator.comparing((Path f) -> {
+                try {
+                    return Files.getLastModifiedTime(f).toMillis();
+                } catch (IOException e) {
+                    return 0L;
+                }
+            }).reversed());
+            for (Path old : archives.subList(Math.min(keep, archives.size()), archives.size())) {
+                Files.deleteIfExists(old); // a JVM that maps it keeps its mapping
+            }
+        } catch (IOException e) {
+            // a cache that cannot be tidied still works
+        }
     }
 
     static String join(List<Path> classpath) {
@@ -92,7 +136,7 @@ final class InitJvmArchive {
     private static String key(String java, List<String> jvmOptions, List<Path> classpath) throws IOException {
         StringBuilder b = new StringBuilder(Path.of(java).toRealPath().toString()).append('\n');
         b.append(System.getProperty("java.vm.version")).append('\n');
-        for (String o : jvmOptions) b.append(o).append('\n');
+        for (String o : keyedOptions(jvmOptions)) b.append(o).append('\n');
         for (Path p : classpath) {
             b.append(p.toRealPath()).append(' ').append(Files.size(p)).append(' ')
                     .append(Files.getLastModifiedTime(p).toMillis()).append('\n');

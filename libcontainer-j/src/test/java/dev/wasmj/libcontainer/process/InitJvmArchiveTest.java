@@ -1,0 +1,40 @@
+package dev.wasmj.libcontainer.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InitJvmArchiveTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void containersWithOtherMemoryLimitsShareOneArchive() {
+        List<String> small = List.of("-XX:+UseSerialGC", "-Xmx16m", "-XX:ActiveProcessorCount=1", "-Dwasmj.engine=a.B");
+        List<String> big = List.of("-XX:+UseSerialGC", "-Xmx32m", "-XX:ActiveProcessorCount=2", "-Dwasmj.engine=a.B");
+        assertEquals(InitJvmArchive.keyedOptions(small), InitJvmArchive.keyedOptions(big));
+        assertEquals(List.of("-XX:+UseSerialGC"), InitJvmArchive.keyedOptions(small));
+        assertEquals(List.of("-XX:+UseParallelGC"), InitJvmArchive.keyedOptions(List.of("-XX:+UseParallelGC", "-Xms8m")),
+                "a different collector is a different archive");
+    }
+
+    @Test
+    void makingAnArchiveLeavesOnlyTheNewestFew() throws Exception {
+        for (int i = 0; i < 9; i++) {
+            Path f = Files.writeString(dir.resolve("init-" + i + ".jsa"), "x");
+            Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Files.writeString(dir.resolve("other.jsa"), "not ours");
+        InitJvmArchive.pruneOld(dir, "init-", 6);
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("init-3.jsa", "init-4.jsa", "init-5.jsa", "init-6.jsa", "init-7.jsa", "init-8.jsa", "other.jsa"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+}
