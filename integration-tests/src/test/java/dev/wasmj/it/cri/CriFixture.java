@@ -160,12 +160,15 @@ public final class CriFixture implements AutoCloseable {
         }
     }
 
+    /** The addresses of the pods' bridge on the host side that could route: none, by design. */
     static List<String> bridgeAddresses() {
         try {
             Process p = new ProcessBuilder("ip", "-o", "addr", "show", "dev", BRIDGE).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(10, TimeUnit.SECONDS);
-            return out.lines().filter(l -> l.contains(" inet")).toList();
+            // IPv4 addresses, and IPv6 beyond the link-local one the kernel gives every link (it routes nowhere).
+            return out.lines().filter(l -> l.contains(" inet ") || (l.contains(" inet6 ") && !l.contains("scope link")))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
