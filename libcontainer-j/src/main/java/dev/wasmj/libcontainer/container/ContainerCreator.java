@@ -39,11 +39,13 @@ final class ContainerCreator {
     }
 
     Container create(CreateRequest request) throws ContainerException {
+        long t0 = System.nanoTime();
         ContainerId.check(request.id);
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
         Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
         CgroupManager cgroups = cgroups(spec, request.id);
+        long specRead = System.nanoTime();
 
         store.createDirectory(request.id);
         InitProcess init = null;
@@ -62,6 +64,8 @@ final class ContainerCreator {
             consoleSocket = connectConsole(request, spec);
             if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
             long launched = System.nanoTime();
+            request.debugLog.accept("create " + request.id + ": spec read in " + (specRead - t0) / 1_000_000
+                    + " ms, cgroups and plan ready in " + (launched - specRead) / 1_000_000 + " ms");
             init = new InitLauncher(sys).launch(plan, options);
             closeQuietly(consoleSocket);
             consoleSocket = -1;

@@ -7,12 +7,9 @@ import dev.wasmj.shim.task.TaskService;
 import dev.wasmj.shim.task.Workload;
 import dev.wasmj.shim.ttrpc.ServiceRegistry;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
-import dev.wasmj.oci.runtime.Spec;
-import dev.wasmj.oci.runtime.SpecLoader;
 import java.io.IOException;
 import java.nio.channels.Channel;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +47,7 @@ final class ServeCommand {
             TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, version, shutdown::countDown);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);
-            warmUp();
+            WarmUp.start(log); // usually already started by start, at JVM entry
             try (TtrpcServer server = open(registry)) {
                 // SIGTERM (e.g. a node shutting down) still removes the socket.
                 Thread closeOnExit = new Thread(server::close, "close-socket");
@@ -75,21 +72,4 @@ final class ServeCommand {
         return TtrpcServer.listen(args.socket(), registry, log::debug);
     }
 
-    /**
-     * The first Create of a fresh JVM pays for loading and initialising the JSON binding of the spec;
-     * doing it on a spare thread while {@code start} returns and containerd connects takes it off the
-     * container's start-up path.
-     */
-    private void warmUp() {
-        Thread t = new Thread(() -> {
-            try (var in = ServeCommand.class.getResourceAsStream("warmup-config.json")) {
-                Spec spec = SpecLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "warm-up config.json");
-                SpecLoader.toJson(spec);
-            } catch (IOException | RuntimeException e) {
-                log.debug("warm-up: " + e.getMessage());
-            }
-        }, "warm-up");
-        t.setDaemon(true);
-        t.start();
-    }
 }

@@ -70,6 +70,7 @@ public final class ShimCommands {
                     if (!"1".equals(env.get(StartCommand.SERVES_ENV))) {
                         return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(options, stdout);
                     }
+                    WarmUp.start(log); // this JVM will serve: warm the spec binding up while start runs
                     StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
                     int status = new StartCommand(args, server, env).run(options, stdout);
                     if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
