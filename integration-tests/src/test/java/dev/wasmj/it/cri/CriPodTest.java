@@ -64,6 +64,12 @@ class CriPodTest {
         return Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
     }
 
+    /** StartContainer for each, then waits until CRI reports each RUNNING. */
+    private static void startRunning(String... ids) {
+        for (String id : ids) cri.startContainer(id);
+        for (String id : ids) Pods.awaitState(cri, id, ContainerState.CONTAINER_RUNNING, EXIT);
+    }
+
     /** StopPodSandbox and RemovePodSandbox, as the kubelet ends a pod (its containers go with it). */
     private static void remove(String podId) {
         cri.stopPodSandbox(podId);
@@ -140,10 +146,7 @@ class CriPodTest {
         String podId = Pods.run(cri, pod);
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
         String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
-        cri.startContainer(app);
-        cri.startContainer(sidecar);
-        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
-        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
+        startRunning(app, sidecar);
 
         // The pod has an address on the test network, whose bridge has none on the host: nothing routes out.
         String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
@@ -188,10 +191,7 @@ class CriPodTest {
         String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox, NamespaceMode.POD)
                 .addCommand("sleep").addCommand("1000"));
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, NamespaceMode.POD).addArgs("sleep"));
-        cri.startContainer(sidecar);
-        cri.startContainer(app);
-        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
-        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        startRunning(sidecar, app);
         String pausePid = Pods.namespace(Pods.sandboxPid(cri, podId), "pid");
         assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, sidecar), "pid"));
         assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, app), "pid"));
@@ -206,10 +206,7 @@ class CriPodTest {
         String podB = Pods.run(cri, b);
         String appA = Pods.create(cri, podA, a, Pods.container("app", wasm, "sleep"));
         String appB = Pods.create(cri, podB, b, Pods.container("app", wasm, "sleep"));
-        cri.startContainer(appA);
-        cri.startContainer(appB);
-        Pods.awaitState(cri, appA, ContainerState.CONTAINER_RUNNING, EXIT);
-        Pods.awaitState(cri, appB, ContainerState.CONTAINER_RUNNING, EXIT);
+        startRunning(appA, appB);
         assertNotEquals(address(appA), address(appB));
         String addressA = address(podA);
         String addressB = address(podB);
@@ -225,8 +222,7 @@ class CriPodTest {
         PodSandboxConfig pod = pod("stats");
         String podId = Pods.run(cri, pod);
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
-        cri.startContainer(app);
-        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
+        startRunning(app);
         ContainerStats stats = cri.containerStats(app).getStats();
         assertEquals(app, stats.getAttributes().getId());
         assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 1 << 20, "an init JVM's memory: " + stats);
@@ -247,10 +243,7 @@ class CriPodTest {
         String podId = Pods.run(cri, pod);
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
         String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
-        cri.startContainer(app);
-        cri.startContainer(sidecar);
-        Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, EXIT);
-        Pods.awaitState(cri, sidecar, ContainerState.CONTAINER_RUNNING, EXIT);
+        startRunning(app, sidecar);
         String address = address(podId);
         List<Long> pids = List.of(Pods.sandboxPid(cri, podId), Pods.containerPid(cri, app), Pods.containerPid(cri, sidecar));
 
