@@ -40,7 +40,7 @@ o=$(median < "$work/ours"); r=$(median < "$work/runc")
 # Peak memory while one container runs: our shim server, and the container's cgroup (init JVM + program).
 ctr run -d --runtime $ours "$image" mem sleep 1000 >/dev/null
 sleep 1
-shim_pid=$(pgrep -f -- "java .*-address $sandbox_sock .*-id mem .*(serve|start)$" | tail -1)  # the server: a `start` that went on serving, or `serve`
+shim_pid=$(sandbox_shim_pid mem)
 shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
 cg=$(ls -d /sys/fs/cgroup/memory/$ns/mem 2>/dev/null || true)
 if [ -n "$cg" ]; then cg_kib=$(( $(cat "$cg/memory.max_usage_in_bytes") / 1024 )); else

@@ -101,7 +101,7 @@ done
 echo "4/4 memory while one module runs..." >&2
 ctr run -d --platform wasi/wasm --runtime io.containerd.wasmtime.v1 "$wasm_image" mem /probe.wasm sleep >/dev/null
 sleep 1
-shim_pid=$(pgrep -f -- "java .*-address $sandbox_sock .*-id mem .*(serve|start)$" | tail -1)  # the server: a `start` that went on serving, or `serve`
+shim_pid=$(sandbox_shim_pid mem)
 shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
 if [ -r /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes ]; then
   cg_kib=$(( $(cat /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes) / 1024 ))

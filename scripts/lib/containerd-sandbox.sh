@@ -43,6 +43,20 @@ sandbox_import_busybox() {
   sandbox_ctr images import "$sandbox_work/busybox.tar" >/dev/null
 }
 
+# The pid of the shim server JVM serving container $1: the JVM holding the socket its bundle's address
+# names (found by inode; the command line does not tell, e.g. a claimed standby's names another container).
+sandbox_shim_pid() {
+  local socket inode p
+  socket=$(sed 's|^unix://||' "$sandbox_work/state/io.containerd.runtime.v2.task/$sandbox_ns/$1/address")
+  inode=$(awk -v s="$socket" '$8 == s {print $7; exit}' /proc/net/unix)
+  [ -n "$inode" ] || return 1
+  for p in /proc/[0-9]*; do
+    [ "$(basename "$(readlink "$p/exe" 2>/dev/null)")" = java ] || continue
+    if ls -l "$p/fd" 2>/dev/null | grep -q "socket:\[$inode\]"; then echo "${p#/proc/}"; return 0; fi
+  done
+  return 1
+}
+
 sandbox_cleanup() {
   set +e
   [ -n "${sandbox_work:-}" ] || return 0

@@ -71,14 +71,19 @@ public final class ShimCommands {
                         return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(options, stdout);
                     }
                     WarmUp.start(log); // this JVM will serve: warm the spec binding up while start runs
-                    StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
-                    int status = new StartCommand(args, server, env).run(options, stdout);
-                    if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
-                    server.detach();
-                    System.setOut(stderr); // now the log FIFO, as for serve
-                    System.setErr(stderr);
-                    ShimArgs serveArgs = ShimArgs.parse(server.serverArgs().get().toArray(String[]::new));
-                    return new ServeCommand(serveArgs, log, workload(config), identity.version(), env).run();
+                    // stdout stays open until detach: its end tells the launcher script that start is done
+                    return startAndServe(identity, config, sys, args, env, options, stdout, false, log, stderr);
+                }
+                case "standby" -> {
+                    System.setOut(stderr); // /dev/null until a claim; then the container's log FIFO
+                    Syscalls sys = Syscalls.linux();
+                    WarmUp.start(log);
+                    return new StandbyCommand(sys, env).run((claim, reply) -> {
+                        ShimArgs claimed = claim.shimArgs();
+                        ShimLog claimLog = new ShimLog(stderr, claimed.debug(), fields(identity, claimed));
+                        return startAndServe(identity, config, sys, claimed, claim.env(), claim.options(), reply, true,
+                                claimLog, stderr);
+                    });
                 }
                 case "serve" -> {
                     System.setOut(stderr); // the server's stdout is /dev/null; stray prints belong in the log
@@ -99,6 +104,25 @@ public final class ShimCommands {
             if (args.debug()) e.printStackTrace(stderr);
             return 1;
         }
+    }
+
+    /**
+     * {@code start} in a JVM that goes on as the server: answers on {@code out} as start does (the launcher
+     * script, or a standby's claimer, relays it to containerd), then unless a live server already has the
+     * group, moves stderr to the bundle's log, lets go of stdout and serves.
+     */
+    private static int startAndServe(Identity identity, ShimConfig config, Syscalls sys, ShimArgs args,
+            Map<String, String> env, byte[] options, PrintStream out, boolean closeOut, ShimLog log, PrintStream stderr)
+            throws Exception {
+        StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
+        int status = new StartCommand(args, server, env).run(options, out);
+        if (closeOut) out.close(); // a standby's reply FIFO: its end is the answer's end
+        if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
+        server.detach();
+        System.setOut(stderr); // now the log FIFO, as for serve
+        System.setErr(stderr);
+        ShimArgs serveArgs = ShimArgs.parse(server.serverArgs().get().toArray(String[]::new));
+        return new ServeCommand(serveArgs, log, workload(config), identity.version(), env).run();
     }
 
     private static String describe(Throwable e) {

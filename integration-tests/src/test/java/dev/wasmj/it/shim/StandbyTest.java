@@ -1,0 +1,125 @@
+package dev.wasmj.it.shim;
+
+import static dev.wasmj.it.shim.ShimFixture.RUNTIME;
+import static dev.wasmj.it.shim.ShimFixture.awaitStatus;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.Ctr;
+import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ShimServers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Warm standby servers: after a start, a JVM waits for the next container of the same containerd, which
+ * it then serves; a dead one is passed over, an idle one leaves, and they can be turned off.
+ */
+class StandbyTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theNextContainerIsServedByTheStandbyAndADeadStandbyIsPassedOver() throws Exception {
+        RootOnly.check();
+        try (Containerd containerd = ShimFixture.containerd()) {
+            Ctr ctr = containerd.ctr("standby-it");
+            String image = ShimFixture.busybox(ctr, tmp);
+            runDetached(ctr, image, "first");
+            long standby = awaitStandby(containerd, -1);
+
+            runDetached(ctr, image, "second");
+            assertEquals(List.of(standby), ShimServers.serving(address(containerd, "second")),
+                    "the waiting standby serves the second container");
+            assertEquals(0, ctr.run("task", "exec", "--exec-id", "e", "second", "true").exitCode(), "and serves it fully");
+            long next = awaitStandby(containerd, standby);
+            assertFalse(ProcessHandle.of(standby).map(p -> p.info().arguments().map(List::of).orElse(List.of())
+                    .stream().anyMatch(a -> a.equals("second") || a.equals("first"))).orElse(false),
+                    "a standby's command line names no container");
+
+            new ProcessBuilder("kill", "-KILL", Long.toString(next)).start().waitFor();
+            runDetached(ctr, image, "third"); // its FIFO is still there, its JVM is not: a JVM of its own starts
+            assertEquals("RUNNING", ctr.taskStatus("third"));
+            awaitStandby(containerd, next);
+            for (String id : List.of("first", "second", "third")) remove(ctr, id);
+        }
+    }
+
+    @Test
+    void anIdleStandbyLeavesAndStandbysCanBeTurnedOff() throws Exception {
+        RootOnly.check();
+        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())
+                .env("WASMJ_STANDBY_IDLE_SECONDS", "2"))) {
+            Ctr ctr = containerd.ctr("standby-it");
+            String image = ShimFixture.busybox(ctr, tmp);
+            assertEquals(0, ctr.run("run", "--rm", "--runtime", RUNTIME, image, "once", "true").exitCode());
+            long standby = awaitStandby(containerd, -1);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (ProcessHandle.of(standby).isPresent() && System.nanoTime() < deadline) Thread.sleep(100);
+            assertFalse(ProcessHandle.of(standby).map(ProcessHandle::isAlive).orElse(false), "the idle standby exited");
+            assertEquals(List.of(), standbyFifos(containerd), "and took its FIFO along");
+        }
+        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())
+                .env("WASMJ_STANDBY", "0"))) {
+            Ctr ctr = containerd.ctr("standby-it");
+            String image = ShimFixture.busybox(ctr, tmp.resolve("off"));
+            assertEquals(0, ctr.run("run", "--rm", "--runtime", RUNTIME, image, "off1", "true").exitCode());
+            assertEquals(0, ctr.run("run", "--rm", "--runtime", RUNTIME, image, "off2", "true").exitCode());
+            Thread.sleep(1000);
+            assertEquals(List.of(), standbyFifos(containerd), "WASMJ_STANDBY=0: no standby");
+        }
+    }
+
+    private static void runDetached(Ctr ctr, String image, String id) throws InterruptedException {
+        ctr.run("run", "-d", "--runtime", RUNTIME, image, id, "sleep", "1000").orFail("run -d " + id);
+        awaitStatus(ctr, id, "RUNNING");
+    }
+
+    private static void remove(Ctr ctr, String id) throws InterruptedException {
+        ctr.run("task", "kill", "-s", "SIGKILL", id).orFail("kill " + id);
+        awaitStatus(ctr, id, "STOPPED");
+        ctr.run("task", "delete", id).orFail("task delete " + id);
+        ctr.run("container", "delete", id).orFail("container delete " + id);
+    }
+
+    private static String address(Containerd containerd, String id) throws IOException {
+        return Files.readString(containerd.bundle("standby-it", id).resolve("address"));
+    }
+
+    /** Waits for a live standby other than {@code not} and returns its pid (its FIFO is named after it). */
+    private static long awaitStandby(Containerd containerd, long not) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Path fifo : standbyFifos(containerd)) {
+                long pid = Long.parseLong(fifo.getFileName().toString().replace(".fifo", ""));
+                if (pid != not && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) return pid;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no standby appeared: " + standbyFifos(containerd));
+    }
+
+    /** The FIFOs standbys wait on, beside this containerd's shim sockets. */
+    private static List<Path> standbyFifos(Containerd containerd) throws IOException {
+        Path sockets = containerd.address().getParent().resolve("s");
+        if (!Files.isDirectory(sockets)) return List.of();
+        try (Stream<Path> dirs = Files.list(sockets)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("standby-")).flatMap(d -> {
+                try (Stream<Path> fifos = Files.list(d)) {
+                    return fifos.filter(f -> f.getFileName().toString().endsWith(".fifo")).toList().stream();
+                } catch (IOException e) {
+                    return Stream.empty();
+                }
+            }).toList();
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.wasmj.shim.cli;
+
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code standby}: a server JVM started ahead of need, so that the next container's {@code start} finds a
+ * JVM that is already running and warmed up instead of starting one (docs/performance.md).
+ *
+ * <p>It waits on the FIFO {@code <dir>/<pid>.fifo} ({@link #DIR_ENV}). The launcher script claims it by
+ * renaming the FIFO (atomic: one claimer wins), writes the request files and then one line to the FIFO:
+ * the path prefix {@code P} of {@code P.req} (NUL-separated: the working directory, containerd's
+ * arguments to {@code start}, an empty field, then the environment), {@code P.opts} (what containerd wrote
+ * to {@code start}'s stdin) and {@code P.reply}, a FIFO on which this JVM answers as {@code start} would on
+ * its stdout. It then goes on as that container's server. With nothing claimed for
+ * {@link #IDLE_ENV} seconds (default 600) it renames its FIFO away and exits.
+ */
+final class StandbyCommand {
+    static final String DIR_ENV = "WASMJ_STANDBY_DIR";
+    static final String IDLE_ENV = "WASMJ_STANDBY_IDLE_SECONDS";
+    static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
+
+    /** What a claim asks for: {@code start} as containerd ran it for one container. */
+    record Claim(Path prefix, Path workingDirectory, List<String> args, Map<String, String> env, byte[] options) {
+        Path reply() {
+            return Path.of(prefix + ".reply");
+        }
+
+        static Claim read(Path prefix) throws IOException {
+            String[] fields = new String(Files.readAllBytes(Path.of(prefix + ".req")), StandardCharsets.UTF_8).split("\0", -1);
+            List<String> args = new ArrayList<>();
+            Map<String, String> env = new LinkedHashMap<>();
+            int i = 1;
+            for (; i < fields.length && !fields[i].isEmpty(); i++) args.add(fields[i]);
+            for (i++; i < fields.length; i++) {
+                int eq = fields[i].indexOf('=');
+                if (eq > 0) env.put(fields[i].substring(0, eq), fields[i].substring(eq + 1));
+            }
+            if (fields.length < 2 || args.isEmpty()) throw new IOException("malformed standby request " + prefix + ".req");
+            return new Claim(prefix, Path.of(fields[0]), args, env, Files.readAllBytes(Path.of(prefix + ".opts")));
+        }
+
+        /** containerd's arguments, with the bundle made explicit: this JVM's working directory is not it. */
+        ShimArgs shimArgs() {
+            List<String> withBundle = new ArrayList<>(args.subList(0, args.size() - 1));
+            withBundle.addAll(List.of("-bundle", workingDirectory.toString(), args.get(args.size() - 1)));
+            return ShimArgs.parse(withBundle.toArray(String[]::new));
+        }
+    }
+
+    /** What serves a claimed container: the same steps as a {@code start} that goes on serving. */
+    interface Server {
+        int startAndServe(Claim claim, PrintStream reply) throws Exception;
+    }
+
+    private final Syscalls sys;
+    private final Path dir;
+    private final Duration idle;
+
+    StandbyCommand(Syscalls sys, Map<String, String> env) {
+        this.sys = sys;
+        String d = env.get(DIR_ENV);
+        if (d == null || d.isEmpty()) throw new IllegalArgumentException("standby needs " + DIR_ENV);
+        this.dir = Path.of(d);
+        Duration idle = DEFAULT_IDLE;
+        try {
+            if (env.containsKey(IDLE_ENV)) idle = Duration.ofSeconds(Long.parseLong(env.get(IDLE_ENV).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(IDLE_ENV + " is not a number of seconds: " + env.get(IDLE_ENV));
+        }
+        this.idle = idle;
+    }
+
+    int run(Server server) throws Exception {
+        Path fifo = dir.resolve(ProcessHandle.current().pid() + ".fifo");
+        Files.createDirectories(dir);
+        sys.mkfifo(fifo.toString(), 0600);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(fifo), "standby-fifo"));
+        expireAfterIdle(fifo);
+        String line;
+        try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
+            line = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+        if (line.isEmpty()) return 0; // expired: nobody claimed this JVM
+        Claim claim = Claim.read(Path.of(line));
+        try (PrintStream reply = new PrintStream(Files.newOutputStream(claim.reply()), true, StandardCharsets.UTF_8)) {
+            return server.startAndServe(claim, reply);
+        }
+    }
+
+    /**
+     * After the idle time, takes the FIFO back the way a claimer would (rename; if a claimer was first, it
+     * keeps it) and opens it for writing, which ends the wait with nothing to read.
+     */
+    private void expireAfterIdle(Path fifo) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(idle.toMillis());
+                Path expired = dir.resolve(ProcessHandle.current().pid() + ".expired");
+                Files.move(fifo, expired);
+                sys.close(sys.open(expired.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0));
+                deleteQuietly(expired);
+            } catch (NoSuchFileException claimed) {
+                // a claimer renamed it first
+            } catch (InterruptedException | IOException | RuntimeException e) {
+                Runtime.getRuntime().halt(0); // a standby that cannot expire cleanly just goes
+            }
+        }, "standby-expiry");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // /run is cleaned at boot
+        }
+    }
+}
