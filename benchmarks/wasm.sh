@@ -5,7 +5,8 @@
 #   2. the first start of a big module (empty compile cache) vs the second (compiled code from the cache);
 #   3. a CPU-bound module (probe.c counting primes, timed by itself) under the engine vs the same C
 #      compiled by gcc -O2, and the whole `ctr run` vs the whole native process;
-#   4. peak memory of our shim server and of the container (init JVM + module) while a module runs.
+#   4. peak memory of our shim server and of the container (init JVM + module) while a module runs, and
+#      the memory of the idle standby server waiting for the next container.
 # Usage: sudo benchmarks/wasm.sh [runs]   (needs: mvn -DskipTests package; scripts/install-deps.sh)
 #        WASMJ_DIST=<a dist dir> benchmarks/wasm.sh   measures another build of the shim
 set -euo pipefail
@@ -106,6 +107,11 @@ shim_kib=$(awk '/VmHWM/ {print $2}' "/proc/$shim_pid/status")
 if [ -r /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes ]; then
   cg_kib=$(( $(cat /sys/fs/cgroup/memory/bench/mem/memory.max_usage_in_bytes) / 1024 ))
 else cg_kib=$(( $(cat /sys/fs/cgroup/bench/mem/memory.peak 2>/dev/null || echo 0) / 1024 )); fi
+sleep 2  # the standby started by mem's start has booted by now
+standby_fifo=$(ls "$work"/s/standby-*/*.fifo 2>/dev/null | head -1 || true)   # named after the waiting JVM's pid
+standby_pid=$(basename "${standby_fifo:-none}" .fifo)
+[ -d "/proc/$standby_pid" ] || standby_pid=
+standby_kib=$( [ -n "$standby_pid" ] && awk '/VmRSS/ {print $2}' "/proc/$standby_pid/status" || echo 0)
 init_pid=$(ctr task ls | awk '$1 == "mem" {print $2}')
 init_kib=$(awk '/VmHWM/ {print $2}' "/proc/$init_pid/status")
 ctr task kill -s SIGKILL mem >/dev/null; sleep 0.5; ctr task delete mem >/dev/null 2>&1 || true
@@ -115,7 +121,7 @@ awk -v runs="$runs" -v w="$(median < "$work/wasm")" -v r="$(median < "$work/runc
     -v f="$(median < "$work/first")" -v s="$(median < "$work/second")" \
     -v cpu="$(median < "$work/cpu")" -v cpurun="$(median < "$work/cpu-run")" \
     -v nat="$(median < "$work/native")" -v natrun="$(median < "$work/native-run")" \
-    -v shim="$shim_kib" -v cg="$cg_kib" -v init="$init_kib" -v big="$big_kib" 'BEGIN {
+    -v shim="$shim_kib" -v cg="$cg_kib" -v init="$init_kib" -v big="$big_kib" -v standby="$standby_kib" 'BEGIN {
   printf "1. ctr run --rm, median of %d, interleaved (same containerd):\n", runs
   printf "   runc shim, busybox echo                  %8.1f ms = 1\n", r / 1000
   printf "   our shim, Wasm hello (hello.wat)         %8.1f ms = %.1fx\n", w / 1000, w / r
@@ -131,4 +137,5 @@ awk -v runs="$runs" -v w="$(median < "$work/wasm")" -v r="$(median < "$work/runc
   printf "   our shim server VmHWM                    %8.1f MiB\n", shim / 1024
   printf "   init JVM + module VmHWM                  %8.1f MiB\n", init / 1024
   printf "   container cgroup peak                    %8.1f MiB\n", cg / 1024
+  printf "   the idle standby server (one per containerd) %4.1f MiB RSS\n", standby / 1024
 }'
