@@ -55,6 +55,28 @@ class StandbyTest {
     }
 
     @Test
+    void aPodsLaterContainerIsAnsweredByTheStandbyWhichStaysAStandby() throws Exception {
+        RootOnly.check();
+        try (Containerd containerd = ShimFixture.containerd()) {
+            Ctr ctr = containerd.ctr("standby-it");
+            String image = ShimFixture.busybox(ctr, tmp);
+            for (String id : List.of("pod-1", "pod-2")) {
+                ctr.run("run", "-d", "--runtime", RUNTIME, "--annotation", "io.kubernetes.cri.sandbox-id=pod", image, id,
+                        "sleep", "1000").orFail("run " + id);
+                awaitStatus(ctr, id, "RUNNING");
+                if (id.equals("pod-1")) awaitStandby(containerd, -1);
+            }
+            long standby = awaitStandby(containerd, -1);
+            assertEquals(address(containerd, "pod-1"), address(containerd, "pod-2"), "one server for the pod");
+            assertEquals(1, ShimServers.serving(address(containerd, "pod-1")).size());
+            assertEquals(1, standbyFifos(containerd).size(), "the standby that answered waits again, alone: "
+                    + standbyFifos(containerd));
+            assertTrue(ProcessHandle.of(standby).isPresent());
+            for (String id : List.of("pod-1", "pod-2")) remove(ctr, id);
+        }
+    }
+
+    @Test
     void anIdleStandbyLeavesAndStandbysCanBeTurnedOff() throws Exception {
         RootOnly.check();
         try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Dispatches the shim's command line to its actions and turns failures into an exit status and a message. */
 public final class ShimCommands {
@@ -72,7 +73,8 @@ public final class ShimCommands {
                     }
                     WarmUp.start(log); // this JVM will serve: warm the spec binding up while start runs
                     // stdout stays open until detach: its end tells the launcher script that start is done
-                    return startAndServe(identity, config, sys, args, env, options, stdout, false, log, stderr);
+                    Optional<StartCommand.InThisProcess> server = startHere(sys, args, env, options, stdout);
+                    return server.isEmpty() ? 0 : serve(identity, config, server.get(), log, stderr, env);
                 }
                 case "standby" -> {
                     System.setOut(stderr); // /dev/null until a claim; then the container's log FIFO
@@ -81,8 +83,8 @@ public final class ShimCommands {
                     return new StandbyCommand(sys, env).run((claim, reply) -> {
                         ShimArgs claimed = claim.shimArgs();
                         ShimLog claimLog = new ShimLog(stderr, claimed.debug(), fields(identity, claimed));
-                        return startAndServe(identity, config, sys, claimed, claim.env(), claim.options(), reply, true,
-                                claimLog, stderr);
+                        Optional<StartCommand.InThisProcess> server = startHere(sys, claimed, claim.env(), claim.options(), reply);
+                        return server.map(s -> () -> serve(identity, config, s, claimLog, stderr, claim.env()));
                     });
                 }
                 case "serve" -> {
@@ -107,17 +109,20 @@ public final class ShimCommands {
     }
 
     /**
-     * {@code start} in a JVM that goes on as the server: answers on {@code out} as start does (the launcher
-     * script, or a standby's claimer, relays it to containerd), then unless a live server already has the
-     * group, moves stderr to the bundle's log, lets go of stdout and serves.
+     * {@code start} in a JVM that may go on as the server: answers on {@code out} (the launcher script, or a
+     * standby's claimer, relays it to containerd) and returns the bound server, or empty when a live server
+     * already has the container's group. Failures throw, as for start.
      */
-    private static int startAndServe(Identity identity, ShimConfig config, Syscalls sys, ShimArgs args,
-            Map<String, String> env, byte[] options, PrintStream out, boolean closeOut, ShimLog log, PrintStream stderr)
-            throws Exception {
+    private static Optional<StartCommand.InThisProcess> startHere(Syscalls sys, ShimArgs args, Map<String, String> env,
+            byte[] options, PrintStream out) throws Exception {
         StartCommand.InThisProcess server = new StartCommand.InThisProcess(sys);
-        int status = new StartCommand(args, server, env).run(options, out);
-        if (closeOut) out.close(); // a standby's reply FIFO: its end is the answer's end
-        if (status != 0 || server.serverArgs().isEmpty()) return status; // a live server has the group
+        new StartCommand(args, server, env).run(options, out);
+        return server.serverArgs().isPresent() ? Optional.of(server) : Optional.empty();
+    }
+
+    /** Goes on as the server bound by {@link #startHere}: stderr to the bundle's log, stdout let go, then serve. */
+    private static int serve(Identity identity, ShimConfig config, StartCommand.InThisProcess server, ShimLog log,
+            PrintStream stderr, Map<String, String> env) throws Exception {
         server.detach();
         System.setOut(stderr); // now the log FIFO, as for serve
         System.setErr(stderr);

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 
 /**
  * {@code standby}: a server JVM started ahead of need, so that the next container's {@code start} finds a
@@ -24,8 +26,9 @@ import java.util.Map;
  * the path prefix {@code P} of {@code P.req} (NUL-separated: the working directory, containerd's
  * arguments to {@code start}, an empty field, then the environment), {@code P.opts} (what containerd wrote
  * to {@code start}'s stdin) and {@code P.reply}, a FIFO on which this JVM answers as {@code start} would on
- * its stdout. It then goes on as that container's server. With nothing claimed for
- * {@link #IDLE_ENV} seconds (default 600) it renames its FIFO away and exits.
+ * its stdout. It then goes on as that container's server, or, when the container's group already has a
+ * live server (a pod's later containers), waits again. With nothing claimed for {@link #IDLE_ENV} seconds
+ * (default 600) it renames its FIFO away and exits.
  */
 final class StandbyCommand {
     static final String DIR_ENV = "WASMJ_STANDBY_DIR";
@@ -60,9 +63,12 @@ final class StandbyCommand {
         }
     }
 
-    /** What serves a claimed container: the same steps as a {@code start} that goes on serving. */
+    /**
+     * Answers a claim as {@code start} would; returns how to go on serving the container, or empty when a
+     * live server already has its group (a pod's later containers) and this JVM stays a standby.
+     */
     interface Server {
-        int startAndServe(Claim claim, PrintStream reply) throws Exception;
+        Optional<Callable<Integer>> answer(Claim claim, PrintStream reply) throws Exception;
     }
 
     private final Syscalls sys;
@@ -86,17 +92,28 @@ final class StandbyCommand {
     int run(Server server) throws Exception {
         Path fifo = dir.resolve(ProcessHandle.current().pid() + ".fifo");
         Files.createDirectories(dir);
-        sys.mkfifo(fifo.toString(), 0600);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(fifo), "standby-fifo"));
-        expireAfterIdle(fifo);
-        String line;
-        try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
-            line = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-        }
-        if (line.isEmpty()) return 0; // expired: nobody claimed this JVM
-        Claim claim = Claim.read(Path.of(line));
-        try (PrintStream reply = new PrintStream(Files.newOutputStream(claim.reply()), true, StandardCharsets.UTF_8)) {
-            return server.startAndServe(claim, reply);
+        sys.mkfifo(fifo.toString(), 0600);
+        while (true) {
+            Thread expiry = expireAfterIdle(fifo);
+            String line;
+            try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
+                line = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            }
+            if (line.isEmpty()) return 0; // expired: nobody claimed this JVM
+            expiry.interrupt();
+            Claim claim = Claim.read(Path.of(line));
+            PrintStream reply = new PrintStream(Files.newOutputStream(claim.reply()), true, StandardCharsets.UTF_8);
+            Optional<Callable<Integer>> serving;
+            try {
+                serving = server.answer(claim, reply);
+                // Still a standby: the next FIFO exists before the claimer has its answer, so its launcher
+                // sees a standby waiting and starts no other.
+                if (serving.isEmpty()) sys.mkfifo(fifo.toString(), 0600);
+            } finally {
+                reply.close(); // the end of the claimer's answer
+            }
+            if (serving.isPresent()) return serving.get().call();
         }
     }
 
@@ -104,22 +121,27 @@ final class StandbyCommand {
      * After the idle time, takes the FIFO back the way a claimer would (rename; if a claimer was first, it
      * keeps it) and opens it for writing, which ends the wait with nothing to read.
      */
-    private void expireAfterIdle(Path fifo) {
+    private Thread expireAfterIdle(Path fifo) {
         Thread t = new Thread(() -> {
             try {
-                Thread.sleep(idle.toMillis());
+                try {
+                    Thread.sleep(idle.toMillis());
+                } catch (InterruptedException claimed) {
+                    return; // claimed before the idle time was up
+                }
                 Path expired = dir.resolve(ProcessHandle.current().pid() + ".expired");
                 Files.move(fifo, expired);
                 sys.close(sys.open(expired.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0));
                 deleteQuietly(expired);
             } catch (NoSuchFileException claimed) {
                 // a claimer renamed it first
-            } catch (InterruptedException | IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 Runtime.getRuntime().halt(0); // a standby that cannot expire cleanly just goes
             }
         }, "standby-expiry");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     private static void deleteQuietly(Path p) {
