@@ -3,18 +3,27 @@ package dev.wasmj.it.cri;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.cri.proto.ContainerMetadata;
 import dev.wasmj.it.cri.proto.ContainerState;
 import dev.wasmj.it.cri.proto.ContainerStats;
 import dev.wasmj.it.cri.proto.ContainerStatus;
+import dev.wasmj.it.cri.proto.LinuxContainerConfig;
+import dev.wasmj.it.cri.proto.LinuxContainerResources;
 import dev.wasmj.it.cri.proto.NamespaceMode;
 import dev.wasmj.it.cri.proto.PodSandboxConfig;
+import dev.wasmj.it.cri.proto.PodSandboxStats;
+import dev.wasmj.it.cri.proto.RunPodSandboxRequest;
+import dev.wasmj.it.cri.proto.UpdateContainerResourcesRequest;
 import dev.wasmj.it.support.RootOnly;
 import dev.wasmj.it.support.ShimServers;
 import dev.wasmj.it.wasm.WasmFixture;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +112,7 @@ class CriPodTest {
 
         // The kubelet's restart: the same container again as attempt 1, in the same pod and shim.
         String again = Pods.create(cri, podId, pod, Pods.container("app", wasm, "args", "attempt 1")
-                .setMetadata(dev.wasmj.it.cri.proto.ContainerMetadata.newBuilder().setName("app").setAttempt(1))
+                .setMetadata(ContainerMetadata.newBuilder().setName("app").setAttempt(1))
                 .setLogPath("app/1.log"));
         cri.startContainer(again);
         assertEquals(0, Pods.awaitState(cri, again, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
@@ -228,13 +238,38 @@ class CriPodTest {
         assertTrue(stats.getMemory().getWorkingSetBytes().getValue() > 1 << 20, "an init JVM's memory: " + stats);
         assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 0, stats.toString());
 
-        dev.wasmj.it.cri.proto.PodSandboxStats podStats = cri.podSandboxStats(podId).getStats();
+        PodSandboxStats podStats = cri.podSandboxStats(podId).getStats();
         assertEquals(podId, podStats.getAttributes().getId());
         assertTrue(podStats.getLinux().getMemory().getWorkingSetBytes().getValue()
                 >= stats.getMemory().getWorkingSetBytes().getValue(), "the pod's cgroup holds the container's: " + podStats);
         assertTrue(podStats.getLinux().getContainersList().stream().anyMatch(c -> c.getAttributes().getId().equals(app)),
                 "the pod's stats list its containers: " + podStats);
         remove(podId);
+    }
+
+    @Test
+    void updateContainerResourcesChangesTheRunningContainersLimit() throws IOException {
+        PodSandboxConfig pod = pod("update");
+        String podId = Pods.run(cri, pod);
+        String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep").setLinux(
+                LinuxContainerConfig.newBuilder().setResources(
+                        LinuxContainerResources.newBuilder().setMemoryLimitInBytes(256L << 20))));
+        startRunning(app);
+        Path limit = memoryLimitFile(Pods.cgroup(Pods.containerPid(cri, app)));
+        assertEquals(256L << 20, Long.parseLong(Files.readString(limit).trim()), "the limit from CreateContainer");
+
+        cri.updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(app)
+                .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(192L << 20))
+                .build());
+        assertEquals(192L << 20, Long.parseLong(Files.readString(limit).trim()), "the limit after the update");
+        assertEquals(ContainerState.CONTAINER_RUNNING, cri.containerStatus(app).getStatus().getState());
+        remove(podId);
+    }
+
+    /** memory.limit_in_bytes (cgroup v1) or memory.max (v2) of a cgroup path. */
+    private static Path memoryLimitFile(String cgroup) {
+        Path v1 = Path.of("/sys/fs/cgroup/memory").resolve(cgroup.substring(1)).resolve("memory.limit_in_bytes");
+        return Files.exists(v1) ? v1 : Path.of("/sys/fs/cgroup").resolve(cgroup.substring(1)).resolve("memory.max");
     }
 
     @Test
@@ -252,7 +287,7 @@ class CriPodTest {
         assertTrue(shimGone(address), "no shim serves the pod");
         for (long pid : pids) assertFalse(Files.exists(Path.of("/proc/" + pid)), "process " + pid + " is gone");
         for (String id : List.of(podId, app, sidecar)) {
-            assertEquals(java.util.Map.of(), processesMentioningAfterShimExit(id), "no process mentions " + id);
+            assertEquals(Map.of(), processesMentioningAfterShimExit(id), "no process mentions " + id);
             assertTrue(Containerd.mountsUnder(node.containerd().dir()).stream().noneMatch(m -> m.contains(id)),
                     "no mount of " + id + ": " + Containerd.mountsUnder(node.containerd().dir()));
         }
@@ -270,8 +305,8 @@ class CriPodTest {
     @Test
     void aHandlerAskingForSystemdCgroupsFailsWithWhatToChange() {
         PodSandboxConfig pod = pod("systemd");
-        io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
-                () -> cri.runPodSandbox(dev.wasmj.it.cri.proto.RunPodSandboxRequest.newBuilder().setConfig(pod)
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod)
                         .setRuntimeHandler(CriFixture.SYSTEMD_HANDLER).build()));
         assertTrue(e.getMessage().contains("SystemdCgroup = true, but systemd is not running on this machine"), e.getMessage());
         assertTrue(node.containerd().logText().contains("SystemdCgroup = true, but systemd is not running"),
@@ -293,7 +328,7 @@ class CriPodTest {
     private static boolean shimGone(String address) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!shimServersOn(address).isEmpty() && System.nanoTime() < deadline) {
-            dev.wasmj.it.containerd.Ctr.sleep(50);
+            Ctr.sleep(50);
         }
         return shimServersOn(address).isEmpty();
     }
@@ -302,10 +337,10 @@ class CriPodTest {
      * Processes that name {@code id}, once given up to 10 s to end: the first shim on a machine runs under its
      * launcher script, which stays a moment after the JVM to save the class-data archive.
      */
-    private static java.util.Map<Long, String> processesMentioningAfterShimExit(String id) {
+    private static Map<Long, String> processesMentioningAfterShimExit(String id) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!Containerd.processesMentioning(id).isEmpty() && System.nanoTime() < deadline) {
-            dev.wasmj.it.containerd.Ctr.sleep(50);
+            Ctr.sleep(50);
         }
         return Containerd.processesMentioning(id);
     }
@@ -324,7 +359,7 @@ class CriPodTest {
             } catch (IOException ignored) {
                 // not written yet
             }
-            dev.wasmj.it.containerd.Ctr.sleep(50);
+            Ctr.sleep(50);
         }
         throw new AssertionError(container + " never logged " + text);
     }
