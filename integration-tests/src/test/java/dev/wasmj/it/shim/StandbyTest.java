@@ -77,6 +77,30 @@ class StandbyTest {
     }
 
     @Test
+    void concurrentStartsLeaveOneStandbyWaiting() throws Exception {
+        RootOnly.check();
+        try (Containerd containerd = ShimFixture.containerd()) {
+            Ctr ctr = containerd.ctr("standby-it");
+            String image = ShimFixture.busybox(ctr, tmp);
+            runDetached(ctr, image, "first");
+            awaitStandby(containerd, -1);
+            List<Ctr.Background> runs = new java.util.ArrayList<>();
+            for (int i = 1; i <= 4; i++) {
+                runs.add(ctr.start("run", "-d", "--runtime", RUNTIME, image, "c" + i, "sleep", "1000"));
+            }
+            for (Ctr.Background run : runs) assertEquals(0, run.waitFor(Duration.ofSeconds(60)).exitCode(), run.stderr());
+            for (int i = 1; i <= 4; i++) awaitStatus(ctr, "c" + i, "RUNNING");
+            awaitStandby(containerd, -1);
+            Thread.sleep(3000); // time for any other standby to come up, if one had been started
+            long waiting = standbyFifos(containerd).stream().map(f -> f.getFileName().toString().replace(".fifo", ""))
+                    .filter(pid -> Files.isDirectory(Path.of("/proc", pid))).count();
+            assertEquals(1, waiting, "one standby waits, not one per concurrent start: " + standbyFifos(containerd));
+            remove(ctr, "first");
+            for (int i = 1; i <= 4; i++) remove(ctr, "c" + i);
+        }
+    }
+
+    @Test
     void anIdleStandbyLeavesAndStandbysCanBeTurnedOff() throws Exception {
         RootOnly.check();
         try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())

@@ -34,6 +34,8 @@ final class StandbyCommand {
     static final String DIR_ENV = "WASMJ_STANDBY_DIR";
     static final String IDLE_ENV = "WASMJ_STANDBY_IDLE_SECONDS";
     static final Duration DEFAULT_IDLE = Duration.ofMinutes(10);
+    /** The launcher's lock while a standby starts (an empty directory), so concurrent starts start one. */
+    static final String STARTING = "starting";
 
     /** What a claim asks for: {@code start} as containerd ran it for one container. */
     record Claim(Path prefix, Path workingDirectory, List<String> args, Map<String, String> env, byte[] options) {
@@ -94,6 +96,7 @@ final class StandbyCommand {
         Files.createDirectories(dir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(fifo), "standby-fifo"));
         sys.mkfifo(fifo.toString(), 0600);
+        Files.deleteIfExists(dir.resolve(STARTING)); // waiting now: the launcher may start the next one
         while (true) {
             Thread expiry = expireAfterIdle(fifo);
             String line;
