@@ -30,8 +30,7 @@ c["linux"]["cgroupsPath"] = "/wasmj-bench/c"
 json.dump(c, open(p, "w"), indent=1)
 PY
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. "$here/scripts/lib/measure.sh"
 
 bench_run() { # name, command...
   local name=$1; shift

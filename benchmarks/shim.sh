@@ -19,8 +19,7 @@ sandbox_import_busybox sh echo sleep
 work=$sandbox_work; ns=$sandbox_ns; image=$sandbox_busybox
 ctr() { sandbox_ctr "$@"; }
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. "$here/scripts/lib/measure.sh"
 run_once() { # runtime id -> microseconds
   local t0; t0=$(now_ns)
   ctr run --rm --runtime "$1" "$image" "$2" echo hello > "$work/out" 2>&1 < /dev/null \

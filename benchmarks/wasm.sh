@@ -58,8 +58,7 @@ wasm_image=docker.io/wasmj/bench:wasm
 oci_image_tar "$work/wasm-rootfs" "$wasm_image" wasi/wasm '{"Entrypoint":["/hello.wasm"]}' "$work/wasm.tar"
 ctr images import --platform wasi/wasm "$work/wasm.tar" >/dev/null
 
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+. "$here/scripts/lib/measure.sh"
 timed() { # expected-output command... -> microseconds
   local want=$1 t0; shift
   t0=$(now_ns)

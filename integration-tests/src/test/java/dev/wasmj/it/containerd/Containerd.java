@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -233,6 +235,17 @@ public final class Containerd implements AutoCloseable {
 
     public String logText() {
         return Ctr.read(log);
+    }
+
+    /**
+     * The exit status our shim logged for container {@code id} ("exited with status N", with its id):
+     * ctr task delete prints none. Fails if the shim logged no exit of that container.
+     */
+    public int loggedExitStatus(String id) {
+        Matcher m = Pattern.compile(
+                "msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b").matcher(logText());
+        if (!m.find()) throw new AssertionError("the shim logged no exit of " + id);
+        return Integer.parseInt(m.group(1));
     }
 
     /** Where ctr's I/O FIFOs go (the {@link Ctr}s made here pass it as --fifo-dir). */

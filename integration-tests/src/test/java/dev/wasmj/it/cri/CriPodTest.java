@@ -326,11 +326,7 @@ class CriPodTest {
      * shim answered Shutdown, and the JVM ends just after (the first one on a machine also saves its CDS archive).
      */
     private static boolean shimGone(String address) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!shimServersOn(address).isEmpty() && System.nanoTime() < deadline) {
-            Ctr.sleep(50);
-        }
-        return shimServersOn(address).isEmpty();
+        return within(Duration.ofSeconds(10), () -> shimServersOn(address).isEmpty());
     }
 
     /**
@@ -338,10 +334,7 @@ class CriPodTest {
      * launcher script, which stays a moment after the JVM to save the class-data archive.
      */
     private static Map<Long, String> processesMentioningAfterShimExit(String id) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!Containerd.processesMentioning(id).isEmpty() && System.nanoTime() < deadline) {
-            Ctr.sleep(50);
-        }
+        within(Duration.ofSeconds(10), () -> Containerd.processesMentioning(id).isEmpty());
         return Containerd.processesMentioning(id);
     }
 
@@ -351,17 +344,26 @@ class CriPodTest {
     }
 
     private static void awaitLog(PodSandboxConfig pod, String container, String text) {
-        long deadline = System.nanoTime() + EXIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Path log = Path.of(pod.getLogDirectory(), container, "0.log");
+        Path log = Path.of(pod.getLogDirectory(), container, "0.log");
+        if (!within(EXIT, () -> {
             try {
-                if (Files.exists(log) && Files.readString(log).contains(text)) return;
-            } catch (IOException ignored) {
-                // not written yet
+                return Files.exists(log) && Files.readString(log).contains(text);
+            } catch (IOException notYetWritten) {
+                return false;
             }
+        })) {
+            throw new AssertionError(container + " never logged " + text);
+        }
+    }
+
+    /** Polls {@code done} every 50 ms for up to {@code timeout}; whether it came true. */
+    private static boolean within(Duration timeout, java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) return false;
             Ctr.sleep(50);
         }
-        throw new AssertionError(container + " never logged " + text);
+        return true;
     }
 
     /** The kubelet's part: the pods' parent cgroups, created by CRI's runtime under {@link Pods#CGROUP_ROOT}. */

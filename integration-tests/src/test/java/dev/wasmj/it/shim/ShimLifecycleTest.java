@@ -98,10 +98,8 @@ class ShimLifecycleTest {
         ctr.run("task", "delete", id).orFail("task delete");
         ctr.run("container", "delete", id).orFail("container delete");
         Matcher m = Pattern.compile("id=" + Pattern.quote(id) + "\\b.*").matcher(events);
-        Matcher status = Pattern.compile("msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b").matcher(events);
         assertTrue(m.find(), "the shim logged container " + id);
-        assertTrue(status.find(), "the shim logged the exit of " + id);
-        return Integer.parseInt(status.group(1));
+        return containerd.loggedExitStatus(id);
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +21,7 @@ public final class TestPrograms {
     public static final Path SOURCES = Path.of("src/test/wasm").toAbsolutePath();
     public static final Path NATIVE_SOURCES = Path.of("src/test/native").toAbsolutePath();
     private static final Path OUT = Path.of("target/programs").toAbsolutePath();
+    private static final Map<String, byte[]> COMPILED = new ConcurrentHashMap<>();
 
     private TestPrograms() {}
 
@@ -38,7 +41,12 @@ public final class TestPrograms {
         return compile(name, List.of("gcc", "-static", "-O2", "-o", "{out}", NATIVE_SOURCES.resolve(name + ".c").toString()));
     }
 
+    /** Compiled once per test run: several test classes build images from the same programs. */
     private static byte[] compile(String outName, List<String> command) {
+        return COMPILED.computeIfAbsent(outName, name -> compileNow(name, command)).clone();
+    }
+
+    private static byte[] compileNow(String outName, List<String> command) {
         try {
             Files.createDirectories(OUT);
             Path out = OUT.resolve(outName);

@@ -164,19 +164,19 @@ class WasmContainersTest {
         startDetached("sleeper", "sleep");
         ctr.run("task", "kill", "sleeper").orFail("kill");
         ctr.awaitTaskStatus("sleeper", "STOPPED", STOP);
-        assertEquals(143, WasmFixture.loggedExitStatus(containerd, "sleeper"), "SIGTERM: 128+15");
+        assertEquals(143, containerd.loggedExitStatus("sleeper"), "SIGTERM: 128+15");
         remove("sleeper");
 
         startDetached("spinner", "spin");
         ctr.run("task", "kill", "-s", "SIGKILL", "spinner").orFail("kill");
         ctr.awaitTaskStatus("spinner", "STOPPED", STOP);
-        assertEquals(137, WasmFixture.loggedExitStatus(containerd, "spinner"), "SIGKILL: 128+9");
+        assertEquals(137, containerd.loggedExitStatus("spinner"), "SIGKILL: 128+9");
         remove("spinner");
 
         startDetached("spinner-term", "spin");
         ctr.run("task", "kill", "spinner-term").orFail("kill");
         ctr.awaitTaskStatus("spinner-term", "STOPPED", STOP);
-        assertEquals(143, WasmFixture.loggedExitStatus(containerd, "spinner-term"), "a spinning guest ends on SIGTERM too");
+        assertEquals(143, containerd.loggedExitStatus("spinner-term"), "a spinning guest ends on SIGTERM too");
         remove("spinner-term");
     }
 

@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A containerd whose {@code containerd-shim-wasmtime-v1} is the shipped one (engine-wasmtime's dist: the
@@ -69,13 +67,5 @@ public final class WasmFixture {
         cmd.add(id);
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    /** The status the shim logged for the exit of {@code id} (ctr task delete prints none). */
-    public static int loggedExitStatus(Containerd containerd, String id) {
-        Matcher m = Pattern.compile("msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b")
-                .matcher(containerd.logText());
-        if (!m.find()) throw new AssertionError("the shim logged no exit of " + id);
-        return Integer.parseInt(m.group(1));
     }
 }

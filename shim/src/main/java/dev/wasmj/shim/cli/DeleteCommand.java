@@ -38,14 +38,15 @@ final class DeleteCommand {
     int run(OutputStream out) throws IOException {
         Path bundle = args.bundleDir();
         StateStore store = BundleState.store(bundle);
+        boolean stateLeft = Files.isDirectory(store.directory(args.id()));
         Optional<byte[]> clean = BundleState.cleanDelete(bundle);
-        if (clean.isPresent() && !Files.isDirectory(store.directory(args.id()))) {
+        if (clean.isPresent() && !stateLeft) {
             out.write(clean.get()); // the server deleted everything and recorded its answer
             out.flush();
             return 0;
         }
         int pid = 0;
-        if (Files.isDirectory(store.directory(args.id()))) {
+        if (stateLeft) {
             try {
                 Container container = Container.load(store, args.id());
                 pid = container.pid();
