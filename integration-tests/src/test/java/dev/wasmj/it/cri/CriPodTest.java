@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.cri.proto.ContainerConfig;
 import dev.wasmj.it.cri.proto.ContainerMetadata;
 import dev.wasmj.it.cri.proto.ContainerState;
 import dev.wasmj.it.cri.proto.ContainerStats;
@@ -72,6 +73,11 @@ class CriPodTest {
 
     private static PodSandboxConfig pod(String name) {
         return Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
+    }
+
+    /** A busybox sidecar that sleeps, in its own pid namespace. */
+    private static ContainerConfig.Builder sidecar() {
+        return Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000");
     }
 
     /** StartContainer for each, then waits until CRI reports each RUNNING. */
@@ -155,7 +161,7 @@ class CriPodTest {
         PodSandboxConfig pod = pod("shared");
         String podId = Pods.run(cri, pod);
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
-        String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
+        String sidecar = Pods.create(cri, podId, pod, sidecar());
         startRunning(app, sidecar);
 
         // The pod has an address on the test network, whose bridge has none on the host: nothing routes out.
@@ -205,6 +211,36 @@ class CriPodTest {
         String pausePid = Pods.namespace(Pods.sandboxPid(cri, podId), "pid");
         assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, sidecar), "pid"));
         assertEquals(pausePid, Pods.namespace(Pods.containerPid(cri, app), "pid"));
+        remove(podId);
+    }
+
+    @Test
+    void aContainerThatCannotRunFailsWithItsReasonAndThePodsOtherContainersKeepTheirShim() {
+        PodSandboxConfig pod = pod("bad");
+        String podId = Pods.run(cri, pod);
+        String sidecar = Pods.create(cri, podId, pod, sidecar());
+        startRunning(sidecar);
+        List<Long> server = shimServersOn(address(podId));
+
+        // The kubelet shows StartContainer's error and the status' reason in `kubectl describe pod`.
+        String bad = Pods.create(cri, podId, pod, Pods.container("bad", wasm).addCommand("/app.txt"));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cri.startContainer(bad));
+        assertTrue(e.getMessage().contains("/app.txt is neither a Wasm module nor a Linux executable"), e.getMessage());
+        ContainerStatus status = cri.containerStatus(bad).getStatus();
+        assertEquals(ContainerState.CONTAINER_EXITED, status.getState());
+        assertEquals("StartError", status.getReason());
+        assertTrue(status.getMessage().contains("/app.txt is neither a Wasm module"), status.toString());
+        assertTrue(node.containerd().logText().matches("(?s).*/app.txt is neither a Wasm module[^\\n]*id=" + bad + "\\b.*"),
+                "the shim log names the reason with the container's id");
+
+        // Removing the failed container leaves the pod's shim serving the rest of the pod, and nothing of it behind.
+        cri.removeContainer(bad);
+        assertEquals(server, shimServersOn(address(podId)), "the pod's shim stays while the pod has containers");
+        assertEquals(ContainerState.CONTAINER_RUNNING, cri.containerStatus(sidecar).getStatus().getState());
+        assertEquals(Map.of(), Containerd.processesMentioning(bad));
+        assertTrue(Containerd.mountsUnder(node.containerd().dir()).stream().noneMatch(m -> m.contains(bad)),
+                "no mount of the failed container: " + Containerd.mountsUnder(node.containerd().dir()));
+        assertFalse(Files.exists(node.containerd().bundle(CriFixture.K8S_NAMESPACE, bad)), "its bundle is removed");
         remove(podId);
     }
 
@@ -277,7 +313,7 @@ class CriPodTest {
         PodSandboxConfig pod = pod("gone");
         String podId = Pods.run(cri, pod);
         String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
-        String sidecar = Pods.create(cri, podId, pod, Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000"));
+        String sidecar = Pods.create(cri, podId, pod, sidecar());
         startRunning(app, sidecar);
         String address = address(podId);
         List<Long> pids = List.of(Pods.sandboxPid(cri, podId), Pods.containerPid(cri, app), Pods.containerPid(cri, sidecar));
@@ -381,6 +417,6 @@ class CriPodTest {
                 }
             }
         }
-        assertFalse(left.stream().anyMatch(p -> true), "container cgroups left behind: " + left);
+        assertEquals(List.of(), left, "container cgroups left behind");
     }
 }

@@ -69,7 +69,8 @@ public final class ShimCommands {
                     Syscalls sys = Syscalls.linux();
                     byte[] options = StartCommand.readOptions(System.in);
                     if (!"1".equals(env.get(StartCommand.SERVES_ENV))) {
-                        return new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(options, stdout);
+                        new StartCommand(args, StartCommand.sameProgram(sys, env, mainClass()), env).run(options, stdout);
+                        return 0; // failures throw
                     }
                     WarmUp.start(log); // this JVM will serve: warm the spec binding up while start runs
                     // stdout stays open until detach: its end tells the launcher script that start is done

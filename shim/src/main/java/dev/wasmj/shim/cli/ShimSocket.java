@@ -1,10 +1,15 @@
 package dev.wasmj.shim.cli;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where the shim of a group listens: {@code <containerd's socket dir>/s/<sha256 of address/namespace/group>},
@@ -30,6 +35,46 @@ final class ShimSocket {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Held by {@code start} from "does the group's server answer?" until it has bound the socket: a file lock
+     * on {@value #LOCK_FILE} in the sockets' directory (one file for all groups, so none pile up; the hold is
+     * a few ms). A file lock is the process's, so a JVM's own threads queue on {@link #IN_THIS_JVM} first.
+     */
+    static final class StartLock implements AutoCloseable {
+        static final String LOCK_FILE = ".start.lock";
+        private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private StartLock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        static StartLock acquire(Path socketDir) throws IOException {
+            IN_THIS_JVM.lock();
+            FileChannel channel = null;
+            try {
+                channel = FileChannel.open(socketDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                return new StartLock(channel, channel.lock());
+            } catch (IOException | RuntimeException e) {
+                if (channel != null) channel.close();
+                IN_THIS_JVM.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                lock.release();
+                channel.close();
+            } finally {
+                IN_THIS_JVM.unlock();
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,7 +107,10 @@ final class StandbyCommand {
             if (line.isEmpty()) return 0; // expired: nobody claimed this JVM
             expiry.interrupt();
             Claim claim = Claim.read(Path.of(line));
-            PrintStream reply = new PrintStream(Files.newOutputStream(claim.reply()), true, StandardCharsets.UTF_8);
+            // WRITE without CREATE: a claimer that gave up waiting has removed its reply FIFO, and this JVM then
+            // fails here (and exits) rather than leave a file in its place.
+            PrintStream reply = new PrintStream(Files.newOutputStream(claim.reply(), StandardOpenOption.WRITE), true,
+                    StandardCharsets.UTF_8);
             Optional<Callable<Integer>> serving;
             try {
                 serving = server.answer(claim, reply);

@@ -40,22 +40,26 @@ final class StartCommand {
     }
 
     /** {@code options}: what containerd wrote to stdin (the runtime handler's options), checked first. */
-    int run(byte[] options, PrintStream out) throws IOException {
+    void run(byte[] options, PrintStream out) throws IOException {
         String refusal = RuntimeOptions.fromStartInput(options).refusal();
         if (refusal != null) throw new IllegalArgumentException(refusal);
         Path bundle = args.bundleDir();
         String group = groupOf(bundle);
         Path socket = ShimSocket.path(args.address(), args.namespace(), group);
-        if (!TtrpcServer.answers(socket)) {
-            Files.createDirectories(socket.getParent());
-            Files.deleteIfExists(socket); // a server that died leaves its socket behind
-            launcher.launch(args.toArgs("serve", socket), bundle, socket);
+        Files.createDirectories(socket.getParent());
+        // Check and bind as one step: two starts of one group (a pod's containers, or a standby that answers
+        // after its claimer gave up and started a JVM of its own) must not both find no server and both
+        // bind, the second unlinking the first's socket and leaving it serving nobody.
+        try (ShimSocket.StartLock held = ShimSocket.StartLock.acquire(socket.getParent())) {
+            if (!TtrpcServer.answers(socket)) {
+                Files.deleteIfExists(socket); // a server that died leaves its socket behind
+                launcher.launch(args.toArgs("serve", socket), bundle, socket);
+            }
         }
         String address = "unix://" + socket;
         Files.writeString(bundle.resolve("address"), address);
         out.print(bootstrap(address, env.get("MAX_SHIM_VERSION")));
         out.flush();
-        return 0;
     }
 
     /**

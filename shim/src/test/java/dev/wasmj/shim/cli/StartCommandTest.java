@@ -4,8 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StartCommandTest {
 
@@ -46,5 +62,55 @@ class StartCommandTest {
                 + "  \"io.kubernetes.cri.sandbox-id\" : \"4f2a\\\"x\"}, \"process\": {}}";
         assertEquals("4f2a\"x", StartCommand.sandboxId(config));
         assertEquals(null, StartCommand.sandboxId("{\"annotations\": {}}"));
+    }
+
+    @Test
+    void twoStartsOfOneGroupAtOnceLaunchOneServerAndBothAnswerItsAddress(@TempDir Path tmp) throws Exception {
+        Path containerdSocket = tmp.resolve("containerd.sock");
+        List<Path> launched = Collections.synchronizedList(new ArrayList<>());
+        List<ServerSocketChannel> servers = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        // A server whose JVM takes a while to bind: without the start lock, the second start finds no server
+        // either, unlinks the first one's socket and launches a second server.
+        StartCommand.ServerLauncher slowServer = (shimArgs, bundle, socket) -> {
+            launched.add(socket);
+            sleep(300);
+            ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+            server.bind(UnixDomainSocketAddress.of(socket));
+            servers.add(server);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (String id : List.of("app", "sidecar")) {
+                Path bundle = Files.createDirectories(tmp.resolve(id));
+                Files.writeString(bundle.resolve("config.json"),
+                        "{\"annotations\": {\"" + StartCommand.SANDBOX_ANNOTATION + "\": \"pod1\"}}");
+                ShimArgs args = ShimArgs.parse(new String[] {"-namespace", "k8s.io", "-address", containerdSocket.toString(),
+                        "-id", id, "-bundle", bundle.toString(), "start"});
+                answers.add(pool.submit(() -> {
+                    bothStarted.countDown();
+                    bothStarted.await();
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    new StartCommand(args, slowServer, Map.of()).run(new byte[0], new PrintStream(out, true, StandardCharsets.UTF_8));
+                    return out.toString(StandardCharsets.UTF_8);
+                }));
+            }
+            String first = answers.get(0).get(10, TimeUnit.SECONDS);
+            assertEquals(first, answers.get(1).get(10, TimeUnit.SECONDS));
+            assertEquals(1, launched.size(), "one server for the pod: " + launched);
+            assertEquals("unix://" + launched.get(0), first);
+        } finally {
+            pool.shutdownNow();
+            for (ServerSocketChannel server : servers) server.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
