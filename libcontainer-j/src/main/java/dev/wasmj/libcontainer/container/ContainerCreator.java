@@ -72,9 +72,9 @@ final class ContainerCreator {
             ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
                     init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
                     cgroups.path(), false, spec);
-            awaitReady(init, state, request);
+            String initSteps = awaitReady(init, state, request);
             request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
-                    + (System.nanoTime() - launched) / 1_000_000 + " ms");
+                    + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + "; the rest is the JVM's start)");
             init.close();
             store.save(state);
             return new Container(sys, store, state, cgroups);
@@ -163,8 +163,11 @@ final class ContainerCreator {
         return options;
     }
 
-    /** Serves the init's requests until it is READY; its ERROR or its death become the exception. */
-    private void awaitReady(InitProcess init, ContainerState state, CreateRequest request)
+    /**
+     * Serves the init's requests until it is READY, and returns what the init said with it (how long its steps
+     * took); its ERROR or its death become the exception.
+     */
+    private String awaitReady(InitProcess init, ContainerState state, CreateRequest request)
             throws IOException, ContainerException {
         while (true) {
             SyncChannel.Message m = init.channel().receive();
@@ -175,7 +178,7 @@ final class ContainerCreator {
             switch (m.type()) {
                 case RUN_CREATE_RUNTIME_HOOKS -> runCreateRuntimeHooks(init, state, request);
                 case READY -> {
-                    return;
+                    return m.text(); // the init's set-up steps (SetUpSteps)
                 }
                 case ERROR -> throw new ContainerException("create " + state.id() + ": " + m.text());
                 default -> throw new IOException("unexpected message from init: " + m.type());

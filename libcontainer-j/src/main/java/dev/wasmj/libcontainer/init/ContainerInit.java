@@ -51,19 +51,19 @@ public final class ContainerInit {
     }
 
     /** Everything up to READY. Throws with a message for the user when the container cannot be created. */
-    public int setUp() throws Exception {
-        log.debug("plan received");
+    public int setUp(SetUpSteps steps) throws Exception {
         if (plan.newMountNamespace()) prepareRootfs();
-        log.debug("rootfs prepared");
+        steps.done("rootfs");
         if (plan.process().terminal()) new Console(sys).setUp(plan.rootfs(), plan.process());
         if (plan.newUtsNamespace()) setNames();
         if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
         new HookRunner(sys, InitFds.LOG).run("createContainer", plan.createContainerHooks(), stateJson("created"));
         // The start gate must be opened while its host path is still visible.
         int startGate = sys.open(plan.execFifo(), OpenFlags.RDWR, 0);
+        steps.done("hooks");
         executor.prepare(workload);
         ClassPreloader.preloadIfDirectory(ContainerInit.class, INIT_PACKAGES);
-        log.debug("hooks done, pivoting");
+        steps.done("executor");
         if (plan.newMountNamespace()) {
             new PivotRoot(sys).pivot(plan.rootfs());
             applySysctl();
@@ -76,7 +76,7 @@ public final class ContainerInit {
         }
         new ProcessAttributes(sys, log).apply(plan.process());
         executor.validate(workload);
-        log.debug("set-up done, waiting for start");
+        steps.done("pivot and the rest");
         return startGate;
     }
 

@@ -23,18 +23,23 @@ public final class InitMain {
 
     private InitMain() {}
 
-    /** Argument of a training run: load the init's classes and exit (a CDS archive is dumped at exit). */
+    /**
+     * Argument of a training run, followed by the executor's class name: load the init's classes, go through
+     * what every init runs before its plan and the executor's {@link Executor#train}, and exit (the JVM dumps
+     * a CDS archive of all it loaded at exit).
+     */
     public static final String TRAIN = "--train";
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(TRAIN)) {
-            ClassPreloader.preloadAll(InitMain.class, ContainerInit.INIT_PACKAGES);
-            Path.of("/").getFileSystem();
+            train(args.length > 1 ? args[1] : NativeExecutor.NAME);
             return;
         }
+        SetUpSteps steps = new SetUpSteps();
         // Before anything else: the native binding, and java.nio, which cannot initialise after pivot_root.
         Syscalls sys = Syscalls.linux();
         Path.of("/").getFileSystem();
+        steps.done("syscalls");
         boolean debug = args.length > 0 && args[0].equals("--debug");
         SyncChannel channel = new SyncChannel(FdStreams.input(sys, InitFds.SYNC), FdStreams.output(sys, InitFds.SYNC));
         InitLog log = InitLog.onSystemErr("", debug);
@@ -45,8 +50,9 @@ public final class InitMain {
             plan = channel.receivePlan();
             log = InitLog.onSystemErr(plan.containerId(), debug);
             init = new ContainerInit(sys, channel, plan, executor(plan.executor()), log);
-            startGate = init.setUp();
-            channel.send(SyncChannel.Type.READY, "");
+            steps.done("plan");
+            startGate = init.setUp(steps);
+            channel.send(SyncChannel.Type.READY, steps.summary());
         } catch (Throwable t) {
             reportAndExit(channel, log, t);
             return;
@@ -65,6 +71,16 @@ public final class InitMain {
         }
         System.out.flush();
         Runtime.getRuntime().halt(status);
+    }
+
+    private static void train(String executor) throws Exception {
+        ClassPreloader.preloadAll(InitMain.class, ContainerInit.INIT_PACKAGES);
+        Path.of("/").getFileSystem();
+        SetUpSteps steps = new SetUpSteps();
+        InitLog.onSystemErr("train", false).debug("");
+        steps.done("train");
+        steps.summary();
+        executor(executor).train();
     }
 
     private static Executor executor(String name) throws ReflectiveOperationException {

@@ -33,42 +33,62 @@ final class InitJvmArchive {
     static final Path DEFAULT_DIR = Path.of("/var/cache/libcontainer-j");
     /** Archives kept: a few JDK and build combinations on one node; older ones go when a new one is made. */
     static final int KEEP = 6;
+    /** A training run (a JVM that loads the init's and the executor's classes) takes 1-2 s; this is plenty. */
+    static final long TRAINING_TIMEOUT_MILLIS = 60_000;
 
     private final Syscalls sys;
     private final Path dir;
 
     InitJvmArchive(Syscalls sys) {
-        this.sys = sys;
-        this.dir = Path.of(System.getProperty("wasmj.cds.dir", DEFAULT_DIR.toString()));
+        this(sys, Path.of(System.getProperty("wasmj.cds.dir", DEFAULT_DIR.toString())));
     }
 
-    /** The JVM option that uses the archive, making the archive first if needed; empty if there can be none. */
-    Optional<String> option(String java, List<String> jvmOptions, List<Path> classpath) {
+    InitJvmArchive(Syscalls sys, Path dir) {
+        this.sys = sys;
+        this.dir = dir;
+    }
+
+    /**
+     * The JVM option that uses the archive, making the archive first if needed; empty if there can be none.
+     * {@code vmOptions} shape the archive (they are its key); {@code workloadOptions} (heap size, properties)
+     * do not, and are given to the training run so that the executor trains as it will run.
+     */
+    Optional<String> option(String java, List<String> vmOptions, List<String> workloadOptions, List<Path> classpath,
+            String executor) {
         try {
             for (Path p : classpath) {
                 if (!Files.isRegularFile(p)) return Optional.empty();
             }
-            Path archive = dir.resolve("init-" + key(java, jvmOptions, classpath) + ".jsa");
-            if (!Files.isRegularFile(archive) && !train(java, jvmOptions, classpath, archive)) return Optional.empty();
+            Path archive = dir.resolve("init-" + key(java, vmOptions, classpath, executor) + ".jsa");
+            if (!Files.isRegularFile(archive) && !train(java, vmOptions, workloadOptions, classpath, executor, archive)) {
+                return Optional.empty();
+            }
             return Optional.of("-XX:SharedArchiveFile=" + archive);
         } catch (IOException | SyscallException e) {
             return Optional.empty();
         }
     }
 
-    private boolean train(String java, List<String> jvmOptions, List<Path> classpath, Path archive)
-            throws IOException {
+    /**
+     * Runs {@code InitMain --train executor}: it loads the init's classes and goes through the executor's
+     * own training ({@link dev.wasmj.libcontainer.workload.Executor#train}), and the JVM dumps what it
+     * loaded, lambdas included, when it exits.
+     */
+    private boolean train(String java, List<String> vmOptions, List<String> workloadOptions, List<Path> classpath,
+            String executor, Path archive) throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "init-", ".jsa.tmp");
         Files.delete(tmp); // the JVM creates it
         List<String> argv = new ArrayList<>();
         argv.add("java");
-        argv.addAll(jvmOptions);
+        argv.addAll(vmOptions);
+        argv.addAll(workloadOptions);
         argv.add("-XX:ArchiveClassesAtExit=" + tmp);
         argv.add("-cp");
         argv.add(join(classpath));
         argv.add(InitMain.class.getName());
         argv.add(InitMain.TRAIN);
+        argv.add(executor);
         int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
         int pid;
         try {
@@ -76,8 +96,8 @@ final class InitJvmArchive {
         } finally {
             sys.close(devNull);
         }
-        WaitStatus status = sys.waitpid(pid, 0);
-        if (status.toExitStatus() != 0 || !Files.isRegularFile(tmp)) {
+        WaitStatus status = awaitTraining(pid);
+        if (status == null || status.toExitStatus() != 0 || !Files.isRegularFile(tmp)) {
             Files.deleteIfExists(tmp);
             return false;
         }
@@ -88,6 +108,27 @@ final class InitJvmArchive {
         }
         pruneOld(dir, "init-", KEEP);
         return true;
+    }
+
+    /**
+     * The training run's end, or null if it took longer than {@link #TRAINING_TIMEOUT_MILLIS} (then it is
+     * killed, and this container starts without an archive rather than wait on a stuck JVM).
+     */
+    private WaitStatus awaitTraining(int pid) {
+        long deadline = System.nanoTime() + TRAINING_TIMEOUT_MILLIS * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            WaitStatus status = sys.waitpid(pid, Syscalls.WNOHANG);
+            if (status != null) return status;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sys.kill(pid, 9);
+        sys.waitpid(pid, 0);
+        return null;
     }
 
     /**
@@ -133,9 +174,10 @@ final class InitJvmArchive {
         return String.join(java.io.File.pathSeparator, parts);
     }
 
-    private static String key(String java, List<String> jvmOptions, List<Path> classpath) throws IOException {
+    static String key(String java, List<String> jvmOptions, List<Path> classpath, String executor) throws IOException {
         StringBuilder b = new StringBuilder(Path.of(java).toRealPath().toString()).append('\n');
         b.append(System.getProperty("java.vm.version")).append('\n');
+        b.append(executor).append('\n');
         for (String o : keyedOptions(jvmOptions)) b.append(o).append('\n');
         for (Path p : classpath) {
             b.append(p.toRealPath()).append(' ').append(Files.size(p)).append(' ')

@@ -46,7 +46,7 @@ public final class InitLauncher {
             toClose.add(pair[1]);
             int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
             SpawnRequest.Builder spawn = SpawnRequest.builder(javaExecutable())
-                    .argv(command(options, new InitJvmArchive(sys)))
+                    .argv(command(options, plan.executor(), new InitJvmArchive(sys)))
                     .fd(InitFds.JVM_STDIN, devNull)
                     .fd(1, options.logFd)
                     .fd(InitFds.LOG, options.logFd)
@@ -100,16 +100,17 @@ public final class InitLauncher {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    static List<String> command(LaunchOptions options, InitJvmArchive archive) {
+    static List<String> command(LaunchOptions options, String executor, InitJvmArchive archive) {
         List<Path> classpath = new ArrayList<>();
         classpath.add(codeSource());
         classpath.addAll(options.extraClasspath);
         List<String> cmd = new ArrayList<>();
         cmd.add("java");
         cmd.addAll(DEFAULT_JVM_OPTIONS);
-        archive.option(javaExecutable(), DEFAULT_JVM_OPTIONS, classpath).ifPresent(cmd::add);
-        cmd.addAll(options.jvmOptions);
-        cmd.add("-D" + "wasmj.native.dir=" + NativeLibrary.locate().getParent());
+        List<String> jvmOptions = new ArrayList<>(options.jvmOptions);
+        jvmOptions.add("-D" + "wasmj.native.dir=" + NativeLibrary.locate().getParent());
+        archive.option(javaExecutable(), DEFAULT_JVM_OPTIONS, jvmOptions, classpath, executor).ifPresent(cmd::add);
+        cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(InitJvmArchive.join(classpath));
         cmd.add(InitMain.class.getName());

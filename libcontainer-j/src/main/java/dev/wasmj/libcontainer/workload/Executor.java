@@ -21,4 +21,11 @@ public interface Executor {
      * that runs the workload in-process returns its exit status.
      */
     int run(WorkloadContext context) throws ExecutorException;
+
+    /**
+     * Called instead, in the run that makes the init JVM's class-data-sharing archive (no container exists):
+     * go through what {@link #prepare} and {@link #run} load, so that every init finds those classes, and the
+     * lambdas they spin, in the archive instead of loading and verifying them. Must leave nothing behind.
+     */
+    default void train() throws Exception {}
 }

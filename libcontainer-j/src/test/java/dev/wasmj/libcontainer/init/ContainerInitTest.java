@@ -188,7 +188,7 @@ class ContainerInitTest {
     @Test
     void privilegedCallsComeInYoukisOrder() throws Exception {
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
-        int startGate = init(plan(true, specMounts())).setUp();
+        int startGate = init(plan(true, specMounts())).setUp(new SetUpSteps());
         runtime.get(30, TimeUnit.SECONDS);
 
         String r = rootfs.toString();
@@ -258,7 +258,7 @@ class ContainerInitTest {
     @Test
     void noCallIsMadeTwiceAndNothingIsUnmountedButTheOldRoot() throws Exception {
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
-        init(plan(true, specMounts())).setUp();
+        init(plan(true, specMounts())).setUp(new SetUpSteps());
         runtime.get(30, TimeUnit.SECONDS);
         assertEquals(List.of("umount2(., " + hex(MountFlags.MNT_DETACH) + ")"), sys.callsStartingWith("umount2("));
         assertEquals(1, sys.callsStartingWith("pivotRoot(").size());
@@ -270,7 +270,7 @@ class ContainerInitTest {
         String why = "hook createRuntime[0] /usr/bin/netns-setup: exited with 3";
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_FAILED, why);
         ContainerInit init = init(plan(true, specMounts()));
-        HookException e = assertThrows(HookException.class, init::setUp);
+        HookException e = assertThrows(HookException.class, () -> init.setUp(new SetUpSteps()));
         runtime.get(30, TimeUnit.SECONDS);
         assertEquals(why, e.getMessage());
         assertEquals(why, ContainerInit.describe(e), "what the runtime reports is the hook's own message");
@@ -284,7 +284,7 @@ class ContainerInitTest {
     void theRuntimeGoingAwayDuringTheHooksIsAnError() throws Exception {
         CompletableFuture<Void> runtime = runtimeAnswers(null, null);
         ContainerInit init = init(plan(true, specMounts()));
-        IOException e = assertThrows(IOException.class, init::setUp);
+        IOException e = assertThrows(IOException.class, () -> init.setUp(new SetUpSteps()));
         runtime.get(30, TimeUnit.SECONDS);
         assertTrue(e.getMessage().contains("runtime went away"), e.getMessage());
         assertTrue(sys.callsStartingWith("pivotRoot").isEmpty());
@@ -295,7 +295,7 @@ class ContainerInitTest {
         String procTarget = rootfs.resolve("proc").toString();
         sys.failOn("mount", procTarget, Errno.EPERM);
         ContainerInit init = init(plan(true, specMounts()));
-        IOException e = assertThrows(IOException.class, init::setUp);
+        IOException e = assertThrows(IOException.class, () -> init.setUp(new SetUpSteps()));
         assertTrue(e.getMessage().startsWith("mount /proc (proc)"), e.getMessage());
         assertTrue(e.getMessage().contains("Operation not permitted"), e.getMessage());
         assertTrue(e.getMessage().contains("errno 1"), e.getMessage());
@@ -311,7 +311,7 @@ class ContainerInitTest {
     void aMissingBindSourceNamesTheDestinationAndSource() throws Exception {
         Path gone = tmp.resolve("gone");
         List<MountEntry> mounts = List.of(new MountEntry("/data", "bind", gone.toString(), MountFlags.BIND, 0, null));
-        IOException e = assertThrows(IOException.class, () -> init(plan(true, mounts)).setUp());
+        IOException e = assertThrows(IOException.class, () -> init(plan(true, mounts)).setUp(new SetUpSteps()));
         assertTrue(e.getMessage().contains("/data"), e.getMessage());
         assertTrue(e.getMessage().contains(gone.toString()), e.getMessage());
         assertFalse(Files.exists(gone, LinkOption.NOFOLLOW_LINKS));
@@ -322,7 +322,7 @@ class ContainerInitTest {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.createSymbolicLink(rootfs.resolve("proc"), outside);
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
-        init(plan(true, specMounts())).setUp();
+        init(plan(true, specMounts())).setUp(new SetUpSteps());
         runtime.get(30, TimeUnit.SECONDS);
         String expected = rootfs.resolve(outside.toString().substring(1)).toString();
         assertEquals(1, sys.callsStartingWith("mount(proc, " + expected + ", proc").size(), String.join("\n", sys.calls()));
@@ -333,7 +333,7 @@ class ContainerInitTest {
     @Test
     void withoutAMountNamespaceNothingIsMountedOrPivoted() throws Exception {
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
-        init(plan(false, specMounts())).setUp();
+        init(plan(false, specMounts())).setUp(new SetUpSteps());
         runtime.get(30, TimeUnit.SECONDS);
         assertTrue(sys.callsStartingWith("mount").isEmpty(), sys.calls().toString());
         assertTrue(sys.callsStartingWith("mknod").isEmpty());

@@ -174,6 +174,8 @@ class InitFromDirectoryTest {
 
         SyncChannel.Message m = serveUntilReadyOrError(s.init());
         assertEquals(SyncChannel.Type.READY, m.type(), m.text() + "\ninit log:\n" + initLog());
+        assertTrue(m.text().matches("\\d+ ms in main: syscalls .*, plan .*, rootfs .*, executor .*, pivot and the rest \\d+ ms"),
+                "READY tells how long the init's steps took: " + m.text());
 
         // start: one byte through the exec fifo releases the init.
         int gate = sys.open(fifo.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0);

@@ -1,6 +1,12 @@
 package dev.wasmj.libcontainer.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.libcontainer.init.InitMain;
+import dev.wasmj.libcontainer.syscall.RecordingSyscalls;
+import dev.wasmj.libcontainer.workload.NativeExecutor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,5 +42,32 @@ class InitJvmArchiveTest {
             assertEquals(List.of("init-3.jsa", "init-4.jsa", "init-5.jsa", "init-6.jsa", "init-7.jsa", "init-8.jsa", "other.jsa"),
                     left.map(p -> p.getFileName().toString()).sorted().toList());
         }
+    }
+
+    @Test
+    void theTrainingRunTrainsTheExecutorWithTheWorkloadsOptions() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
+        List<String> vm = List.of("-XX:+UseSerialGC");
+        List<String> workload = List.of("-Xmx24m", "-Dwasmj.engine=a.B");
+        // The fake training run makes no archive: the container then starts without one.
+        assertEquals(java.util.Optional.empty(), new InitJvmArchive(sys, dir.resolve("cds"))
+                .option(InitLauncher.javaExecutable(), vm, workload, List.of(jar), "a.Executor"));
+        List<String> spawns = sys.callsStartingWith("spawn");
+        assertEquals(1, spawns.size(), sys.calls().toString());
+        String argv = spawns.get(0);
+        assertTrue(argv.contains("-XX:+UseSerialGC, -Xmx24m, -Dwasmj.engine=a.B, -XX:ArchiveClassesAtExit="), argv);
+        assertTrue(argv.contains(InitMain.class.getName() + ", " + InitMain.TRAIN + ", a.Executor]"), argv);
+    }
+
+    @Test
+    void eachExecutorHasItsOwnArchive() throws Exception {
+        Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
+        String java = InitLauncher.javaExecutable();
+        List<String> vm = List.of("-XX:+UseSerialGC");
+        assertEquals(InitJvmArchive.key(java, vm, List.of(jar), NativeExecutor.NAME),
+                InitJvmArchive.key(java, vm, List.of(jar), NativeExecutor.NAME));
+        assertNotEquals(InitJvmArchive.key(java, vm, List.of(jar), NativeExecutor.NAME),
+                InitJvmArchive.key(java, vm, List.of(jar), "a.WasmExecutor"));
     }
 }

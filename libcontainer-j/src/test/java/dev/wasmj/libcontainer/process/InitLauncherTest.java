@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmj.libcontainer.init.InitMain;
 import dev.wasmj.libcontainer.syscall.RecordingSyscalls;
+import dev.wasmj.libcontainer.workload.NativeExecutor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class InitLauncherTest {
 
     @Test
     void theInitsClassPathIsOnlyLibcontainerJsOwnClasses() {
-        List<String> cmd = InitLauncher.command(new LaunchOptions(), new InitJvmArchive(sys));
+        List<String> cmd = InitLauncher.command(new LaunchOptions(), NativeExecutor.NAME, new InitJvmArchive(sys));
         List<String> cp = classPathOf(cmd);
         assertEquals(List.of(InitLauncher.codeSource().toString()), cp);
         for (String entry : cp) {
@@ -68,7 +69,7 @@ class InitLauncherTest {
                 assertTrue(jar.getEntry(classFile) != null, source + " holds " + classFile);
             }
         }
-        List<String> cmd = InitLauncher.command(new LaunchOptions(), new InitJvmArchive(sys));
+        List<String> cmd = InitLauncher.command(new LaunchOptions(), NativeExecutor.NAME, new InitJvmArchive(sys));
         int cp = cmd.indexOf("-cp");
         assertEquals(InitMain.class.getName(), cmd.get(cp + 2), "the main class follows the class path");
         assertEquals(cp + 3, cmd.size(), "and nothing after it without --debug");
@@ -77,14 +78,14 @@ class InitLauncherTest {
     @Test
     void anExecutorsJarsComeAfterTheInitsOwn() {
         Path engine = Path.of("/opt/engine/engine.jar");
-        List<String> cmd = InitLauncher.command(new LaunchOptions().classpath(engine), new InitJvmArchive(sys));
+        List<String> cmd = InitLauncher.command(new LaunchOptions().classpath(engine), NativeExecutor.NAME, new InitJvmArchive(sys));
         assertEquals(List.of(InitLauncher.codeSource().toString(), engine.toString()), classPathOf(cmd));
     }
 
     @Test
     void jvmOptionsDebugAndTheNativeLibrary() throws IOException {
         LaunchOptions options = new LaunchOptions().jvmOption("-Xmx48m").debug(true);
-        List<String> cmd = InitLauncher.command(options, new InitJvmArchive(sys));
+        List<String> cmd = InitLauncher.command(options, NativeExecutor.NAME, new InitJvmArchive(sys));
         int cp = cmd.indexOf("-cp");
         assertEquals("java", cmd.get(0));
         assertEquals(InitLauncher.DEFAULT_JVM_OPTIONS, cmd.subList(1, 1 + InitLauncher.DEFAULT_JVM_OPTIONS.size()));
@@ -99,18 +100,23 @@ class InitLauncherTest {
     @Test
     void noClassDataArchiveIsTrainedForAClassesDirectory() {
         assumeTrue(Files.isDirectory(InitLauncher.codeSource()), "only when running from a build's classes");
-        List<String> cmd = InitLauncher.command(new LaunchOptions(), new InitJvmArchive(sys));
+        List<String> cmd = InitLauncher.command(new LaunchOptions(), NativeExecutor.NAME, new InitJvmArchive(sys));
         assertTrue(sys.callsStartingWith("spawn").isEmpty(), "no training run: " + sys.calls());
         assertTrue(cmd.stream().noneMatch(a -> a.startsWith("-XX:SharedArchiveFile")), cmd.toString());
     }
 
-    /** Nothing the init runs may pull in jackson, the oci-spec model or the runtime-side packages. */
+    /**
+     * Nothing the init runs may pull in jackson, the oci-spec model or the runtime-side packages, or
+     * concatenate strings through invokedynamic.
+     */
     @Test
     void theInitsPackagesReferenceNoHeavyOrRuntimeSideClass() throws IOException {
         Path source = InitLauncher.codeSource();
         assumeTrue(Files.isDirectory(source), "reads the class files of a build's classes directory");
+        // makeConcatWithConstants: an invokedynamic string concatenation, whose first use costs a fresh init
+        // JVM ~45 ms of method-handle spinning; the build compiles them as StringBuilder code instead.
         List<String> forbidden = List.of("com/fasterxml/", "dev/wasmj/oci/", "dev/wasmj/libcontainer/container/",
-                "dev/wasmj/libcontainer/cgroups/", "dev/wasmj/libcontainer/cli/");
+                "dev/wasmj/libcontainer/cgroups/", "dev/wasmj/libcontainer/cli/", "makeConcatWithConstants");
         int checked = 0;
         for (String pkg : INIT_PACKAGES) {
             Path dir = source.resolve("dev/wasmj/libcontainer").resolve(pkg);

@@ -42,13 +42,7 @@ public final class EngineExecutor implements Executor {
 
     @Override
     public void prepare(WorkloadContext context) throws ExecutorException {
-        String className = System.getProperty(ENGINE_PROPERTY);
-        if (className == null) throw new ExecutorException("no engine configured (-D" + ENGINE_PROPERTY + ")");
-        try {
-            engine = (Engine) Class.forName(className).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new ExecutorException("cannot load engine " + className + ": " + e, e);
-        }
+        engine = engine(System.getProperty(ENGINE_PROPERTY));
         runtime = contextOf(context);
         try {
             // After pivot_root classes still load from open jars, but not from class directories (a build's
@@ -62,6 +56,48 @@ public final class EngineExecutor implements Executor {
             engine.prepare(runtime); // before pivot_root: native libraries load only now
         } catch (Exception e) {
             throw new ExecutorException(engine.name() + ": prepare failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads the engine and runs an empty WASI command (written to a temporary directory, removed after) the
+     * way a container's module runs, so the class-data archive of the init holds the engine's classes too
+     * (the init's time in the executor went from ~70 to ~35 ms with the wasmtime engine).
+     */
+    @Override
+    public void train() throws Exception {
+        Engine trained = engine(System.getProperty(ENGINE_PROPERTY));
+        Path dir = Files.createTempDirectory("wasmj-train-");
+        try {
+            Files.write(dir.resolve("train.wasm"), EMPTY_COMMAND);
+            RuntimeContext context = new Context(List.of("/train.wasm"), List.of(), "train", Optional.of(dir));
+            try {
+                trained.prepare(context);
+                trained.runWasi(context);
+            } catch (Exception e) {
+                // An engine that cannot run the empty command still has the classes it loaded archived.
+            }
+        } finally {
+            Files.deleteIfExists(dir.resolve("train.wasm"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** The smallest WASI command: one type, one function, exported as _start, with an empty body. */
+    static final byte[] EMPTY_COMMAND = {
+        0, 'a', 's', 'm', 1, 0, 0, 0,
+        1, 4, 1, 0x60, 0, 0,                              // type section: () -> ()
+        3, 2, 1, 0,                                       // function section: one function of type 0
+        7, 10, 1, 6, '_', 's', 't', 'a', 'r', 't', 0, 0,  // export section: "_start" = function 0
+        10, 4, 1, 2, 0, 0x0b,                             // code section: no locals, end
+    };
+
+    private static Engine engine(String className) throws ExecutorException {
+        if (className == null) throw new ExecutorException("no engine configured (-D" + ENGINE_PROPERTY + ")");
+        try {
+            return (Engine) Class.forName(className).getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ExecutorException("cannot load engine " + className + ": " + e, e);
         }
     }
 
@@ -148,51 +184,36 @@ public final class EngineExecutor implements Executor {
     }
 
     private static RuntimeContext contextOf(WorkloadContext context) {
-        return new RuntimeContext() {
-            @Override
-            public List<String> args() {
-                return context.args();
-            }
+        return new Context(context.args(), context.env(), context.containerId(),
+                Optional.ofNullable(context.rootfs()).map(Path::of));
+    }
 
-            @Override
-            public List<String> envs() {
-                return context.env();
-            }
+    /** A container as an engine sees it; its stdio is the init's fds 0-2 once {@link #run} has set them. */
+    private record Context(List<String> args, List<String> envs, String containerId, Optional<Path> rootfs)
+            implements RuntimeContext {
+        @Override
+        public Optional<String> platform() {
+            return Optional.ofNullable(System.getProperty("wasmj.platform"));
+        }
 
-            @Override
-            public Optional<String> platform() {
-                return Optional.ofNullable(System.getProperty("wasmj.platform"));
-            }
+        @Override
+        public Optional<String> podId() {
+            return Optional.ofNullable(System.getProperty("wasmj.pod"));
+        }
 
-            @Override
-            public String containerId() {
-                return context.containerId();
-            }
+        @Override
+        public Path stdin() {
+            return Path.of("/proc/self/fd/0");
+        }
 
-            @Override
-            public Optional<Path> rootfs() {
-                return Optional.ofNullable(context.rootfs()).map(Path::of);
-            }
+        @Override
+        public Path stdout() {
+            return Path.of("/proc/self/fd/1");
+        }
 
-            @Override
-            public Optional<String> podId() {
-                return Optional.ofNullable(System.getProperty("wasmj.pod"));
-            }
-
-            @Override
-            public Path stdin() {
-                return Path.of("/proc/self/fd/0");
-            }
-
-            @Override
-            public Path stdout() {
-                return Path.of("/proc/self/fd/1");
-            }
-
-            @Override
-            public Path stderr() {
-                return Path.of("/proc/self/fd/2");
-            }
-        };
+        @Override
+        public Path stderr() {
+            return Path.of("/proc/self/fd/2");
+        }
     }
 }

@@ -1,0 +1,81 @@
+package dev.wasmj.it.wasm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.libcontainer.init.InitMain;
+import dev.wasmj.shim.engine.EngineExecutor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The class-data archive of a Wasm container's init JVM: its training run goes through the engine, so a
+ * real init finds the engine's and wasmtime-java's classes in the archive instead of loading and verifying
+ * them from the jars (docs/performance.md), and the training leaves no file behind.
+ */
+class InitArchiveTrainingTest {
+    private static final String WASMTIME_ENGINE = "dev.wasmj.engine.wasmtime.WasmtimeEngine";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theTrainedArchiveHoldsTheEnginesClassesAndTrainingLeavesNothingBehind() throws Exception {
+        List<Path> trainingDirsBefore = trainingDirs();
+        Path archive = tmp.resolve("init.jsa");
+        Run training = java("-XX:ArchiveClassesAtExit=" + archive);
+        assertEquals(0, training.exit(), training.output());
+        assertTrue(Files.size(archive) > 0, "an archive was dumped");
+        assertEquals(trainingDirsBefore, trainingDirs(), "the training's module and its directory are removed");
+
+        // The same run with the archive, -Xshare:on making an unusable archive an error: the engine's classes come from it.
+        Run withArchive = java("-XX:SharedArchiveFile=" + archive, "-Xshare:on", "-Xlog:class+load=info");
+        assertEquals(0, withArchive.exit(), withArchive.output());
+        for (String c : List.of(EngineExecutor.class.getName(), WASMTIME_ENGINE, "io.github.kawamuray.wasmtime.Module",
+                "io.github.kawamuray.wasmtime.wasi.WasiCtx", InitMain.class.getName())) {
+            assertTrue(withArchive.output().contains(" " + c + " source: shared objects file"),
+                    c + " is in the archive:\n" + withArchive.output());
+        }
+    }
+
+    private record Run(int exit, String output) {}
+
+    /** {@code InitMain --train EngineExecutor} on the shipped jars, as the runtime trains an init archive. */
+    private Run java(String... options) throws IOException, InterruptedException {
+        Path lib = WasmFixture.shimBin().resolveSibling("lib");
+        String classpath;
+        try (Stream<Path> jars = Files.list(lib)) {
+            classpath = jars.filter(j -> j.toString().endsWith(".jar")).sorted().map(Path::toString)
+                    .collect(Collectors.joining(":"));
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+                "-D" + EngineExecutor.ENGINE_PROPERTY + "=" + WASMTIME_ENGINE,
+                "-Dwasmj.wasmtime.cacheDir=" + tmp.resolve("cache"), "-Dwasmj.native.dir=" + lib));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("-cp", classpath, InitMain.class.getName(), InitMain.TRAIN, EngineExecutor.class.getName()));
+        Path out = tmp.resolve("out.txt");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the training run did not end in 60 s: " + Files.readString(out));
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+    }
+
+    private static List<Path> trainingDirs() throws IOException {
+        Path tmpDir = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> files = Files.list(tmpDir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("wasmj-train-")).sorted().toList();
+        }
+    }
+}
