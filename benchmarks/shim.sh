@@ -21,6 +21,7 @@ ctr() { sandbox_ctr "$@"; }
 
 . "$here/scripts/lib/measure.sh"
 run_once() { # runtime id -> microseconds
+  sandbox_settle
   local t0; t0=$(now_ns)
   ctr run --rm --runtime "$1" "$image" "$2" echo hello > "$work/out" 2>&1 < /dev/null \
     || { echo "$1 failed:" >&2; cat "$work/out" >&2; tail -20 "$work/containerd.log" >&2; exit 1; }

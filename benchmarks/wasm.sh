@@ -61,6 +61,7 @@ ctr images import --platform wasi/wasm "$work/wasm.tar" >/dev/null
 . "$here/scripts/lib/measure.sh"
 timed() { # expected-output command... -> microseconds
   local want=$1 t0; shift
+  sandbox_settle
   t0=$(now_ns)
   "$@" > "$work/out" 2>&1 < /dev/null \
     || { echo "failed: $*" >&2; cat "$work/out" >&2; tail -20 "$work/containerd.log" >&2; exit 1; }

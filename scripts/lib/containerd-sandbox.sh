@@ -43,6 +43,17 @@ sandbox_import_busybox() {
   sandbox_ctr images import "$sandbox_work/busybox.tar" >/dev/null
 }
 
+# Waits (up to 10 s) until no standby server of our shim is booting: the one our previous start launched
+# holds its lock dir `starting` until it waits, and on 2 vCPUs its boot would slow whichever run comes
+# next, runc's included. Benchmarks call it before each timed run, so each starts on a quiet machine.
+sandbox_settle() {
+  local i
+  for i in $(seq 200); do
+    compgen -G "$sandbox_work/s/standby-*/starting" > /dev/null || return 0
+    sleep 0.05
+  done
+}
+
 # The pid of the shim server JVM serving container $1: the JVM holding the socket its bundle's address
 # names (found by inode; the command line does not tell, e.g. a claimed standby's names another container).
 sandbox_shim_pid() {

@@ -76,6 +76,8 @@ public final class InitMain {
     private static void train(String executor) throws Exception {
         ClassPreloader.preloadAll(InitMain.class, ContainerInit.INIT_PACKAGES);
         Path.of("/").getFileSystem();
+        // What every init runs before its plan arrives, lambdas included (a dynamic archive keeps the lambda
+        // classes of the call sites that ran), then the executor's own training.
         SetUpSteps steps = new SetUpSteps();
         InitLog.onSystemErr("train", false).debug("");
         steps.done("train");
