@@ -80,7 +80,7 @@ public final class ShimCommands {
                 case "standby" -> {
                     System.setOut(stderr); // /dev/null until a claim; then the container's log FIFO
                     Syscalls sys = Syscalls.linux();
-                    WarmUp.start(log);
+                    WarmUp.startForStandby(log, sys);
                     return new StandbyCommand(sys, env).run((claim, reply) -> {
                         ShimArgs claimed = claim.shimArgs();
                         ShimLog claimLog = new ShimLog(stderr, claimed.debug(), fields(identity, claimed));

@@ -99,6 +99,32 @@ final class StartCommand {
         return "{\"version\":" + version + ",\"address\":\"" + address + "\",\"protocol\":\"ttrpc\"}";
     }
 
+    /**
+     * Runs start's steps once in a scratch directory, binding and closing a socket there, so that a standby
+     * server's first real start does not pay for their first use in its JVM (the socket's hash, the
+     * annotation's regex, the file lock, unix sockets: ~20 ms of its answer). Leaves nothing behind.
+     */
+    static void rehearse(Syscalls sys) throws IOException {
+        Path scratch = Files.createTempDirectory("wasmj-start-");
+        try {
+            Path bundle = Files.createDirectory(scratch.resolve("bundle"));
+            Files.writeString(bundle.resolve("config.json"), "{\"annotations\": {\"" + SANDBOX_ANNOTATION + "\": \"rehearsal\"}}");
+            ShimArgs args = ShimArgs.parse(new String[] {"-namespace", "rehearsal", "-address",
+                    scratch.resolve("containerd.sock").toString(), "-id", "rehearsal", "-bundle", bundle.toString(), "start"});
+            ServerLauncher bindAndClose = (shimArgs, b, socket) -> {
+                int listener = sys.listenUnix(socket.toString());
+                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                sys.close(listener);
+            };
+            new StartCommand(args, bindAndClose, Map.of()).run(new byte[0],
+                    new PrintStream(java.io.OutputStream.nullOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(scratch)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** Launches the long-running server; a seam so the argument handling can be tested without a JVM. */
     interface ServerLauncher {
         void launch(List<String> shimArgs, Path bundle, Path socket) throws IOException;

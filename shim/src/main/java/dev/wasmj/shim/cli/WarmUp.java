@@ -1,6 +1,7 @@
 package dev.wasmj.shim.cli;
 
 import dev.wasmj.libcontainer.container.StateStore;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.runtime.Spec;
 import dev.wasmj.oci.runtime.SpecLoader;
 import dev.wasmj.shim.events.EventPublisher;
@@ -24,9 +25,22 @@ final class WarmUp {
 
     /** Starts the warm-up once per JVM, on a daemon thread; failures only reach the debug log. */
     static void start(ShimLog log) {
+        start(log, null);
+    }
+
+    /**
+     * The same for a standby server, which also rehearses {@code start} itself ({@link StartCommand#rehearse}):
+     * in a JVM that already serves, start has run by the time a rehearsal would help.
+     */
+    static void startForStandby(ShimLog log, Syscalls sys) {
+        start(log, sys);
+    }
+
+    private static void start(ShimLog log, Syscalls rehearseWith) {
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(() -> {
             try (InputStream in = WarmUp.class.getResourceAsStream("warmup-config.json")) {
+                if (rehearseWith != null) StartCommand.rehearse(rehearseWith);
                 Spec spec = SpecLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "warm-up config.json");
                 SpecLoader.toJson(spec);
                 StateStore.warmUp(spec);

@@ -106,6 +106,34 @@ class StartCommandTest {
         }
     }
 
+    @Test
+    void aStandbysRehearsalOfStartLeavesNothingBehind() throws Exception {
+        java.util.function.Supplier<List<Path>> scratchDirs = () -> {
+            try (java.util.stream.Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return files.filter(f -> f.getFileName().toString().startsWith("wasmj-start-")).sorted().toList();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        // The syscalls it makes: listenUnix creates the socket's file (as bind does), close; nothing else.
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        dev.wasmj.libcontainer.syscall.Syscalls sockets = (dev.wasmj.libcontainer.syscall.Syscalls) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {dev.wasmj.libcontainer.syscall.Syscalls.class},
+                        (proxy, method, args) -> {
+                            calls.add(method.getName());
+                            if (method.getName().equals("listenUnix")) {
+                                Files.createFile(Path.of((String) args[0]));
+                                return 42;
+                            }
+                            if (method.getName().equals("close")) return null;
+                            throw new UnsupportedOperationException(method.getName());
+                        });
+        List<Path> before = scratchDirs.get();
+        StartCommand.rehearse(sockets);
+        assertEquals(List.of("listenUnix", "close"), calls, "it bound a socket and closed it");
+        assertEquals(before, scratchDirs.get(), "its scratch directory is gone");
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
