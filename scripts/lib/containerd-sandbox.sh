@@ -43,14 +43,25 @@ sandbox_import_busybox() {
   sandbox_ctr images import "$sandbox_work/busybox.tar" >/dev/null
 }
 
-# Waits (up to 10 s) until no standby server of our shim is booting: the one our previous start launched
-# holds its lock dir `starting` until it waits, and on 2 vCPUs its boot would slow whichever run comes
-# next, runc's included. Benchmarks call it before each timed run, so each starts on a quiet machine.
+# Waits until no standby server of our shim is busy: the one our previous start launched holds its lock
+# dir `starting` until it waits (up to 10 s), then still warms up at nice 19 for a moment (until its CPU
+# time stops growing, up to 5 s). On 2 vCPUs either would slow whichever run comes next, runc's included;
+# benchmarks call this before each timed run, so each starts on a quiet machine.
 sandbox_settle() {
-  local i
+  local i f pid before after
   for i in $(seq 200); do
-    compgen -G "$sandbox_work/s/standby-*/starting" > /dev/null || return 0
+    compgen -G "$sandbox_work/s/standby-*/starting" > /dev/null || break
     sleep 0.05
+  done
+  for f in "$sandbox_work"/s/standby-*/*.fifo; do
+    [ -p "$f" ] || continue
+    pid=${f##*/}; pid=${pid%.fifo}
+    for i in $(seq 50); do
+      before=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || break
+      sleep 0.1
+      after=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null) || break
+      [ "$before" = "$after" ] && break
+    done
   done
 }
 

@@ -221,6 +221,7 @@ class CriPodTest {
         String sidecar = Pods.create(cri, podId, pod, sidecar());
         startRunning(sidecar);
         List<Long> server = shimServersOn(address(podId));
+        assertEquals(1, server.size(), "the pod's shim: " + server);
 
         // The kubelet shows StartContainer's error and the status' reason in `kubectl describe pod`.
         String bad = Pods.create(cri, podId, pod, Pods.container("bad", wasm).addCommand("/app.txt"));

@@ -2,7 +2,6 @@ package dev.wasmj.libcontainer.hooks;
 
 import dev.wasmj.libcontainer.process.InitPlan.HookEntry;
 import dev.wasmj.libcontainer.syscall.FdStreams;
-import dev.wasmj.libcontainer.syscall.Signals;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
@@ -19,7 +18,6 @@ import java.util.List;
  * pivot_root and would race with a reaper owning waitpid(-1)).
  */
 public final class HookRunner {
-    private static final long POLL_NANOS = 2_000_000;
 
     private final Syscalls sys;
     private final int outputFd;
@@ -68,14 +66,6 @@ public final class HookRunner {
     /** Waits for the hook; on timeout kills and reaps it and returns null. */
     private WaitStatus await(int pid, int timeoutSeconds) {
         if (timeoutSeconds <= 0) return sys.waitpid(pid, 0);
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            WaitStatus status = sys.waitpid(pid, Syscalls.WNOHANG);
-            if (status != null) return status;
-            java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
-        }
-        sys.kill(pid, Signals.SIGKILL);
-        sys.waitpid(pid, 0);
-        return null;
+        return sys.waitpidOrKill(pid, timeoutSeconds * 1000L);
     }
 }

@@ -52,8 +52,10 @@ public final class ContainerInit {
 
     /** Everything up to READY. Throws with a message for the user when the container cannot be created. */
     public int setUp(SetUpSteps steps) throws Exception {
+        log.debug("plan received");
         if (plan.newMountNamespace()) prepareRootfs();
         steps.done("rootfs");
+        log.debug("rootfs prepared");
         if (plan.process().terminal()) new Console(sys).setUp(plan.rootfs(), plan.process());
         if (plan.newUtsNamespace()) setNames();
         if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
@@ -64,6 +66,7 @@ public final class ContainerInit {
         executor.prepare(workload);
         ClassPreloader.preloadIfDirectory(ContainerInit.class, INIT_PACKAGES);
         steps.done("executor");
+        log.debug("executor prepared, pivoting");
         if (plan.newMountNamespace()) {
             new PivotRoot(sys).pivot(plan.rootfs());
             applySysctl();
@@ -77,6 +80,7 @@ public final class ContainerInit {
         new ProcessAttributes(sys, log).apply(plan.process());
         executor.validate(workload);
         steps.done("pivot and the rest");
+        log.debug("set-up done, waiting for start");
         return startGate;
     }
 

@@ -82,7 +82,12 @@ public final class InitMain {
         InitLog.onSystemErr("train", false).debug("");
         steps.done("train");
         steps.summary();
-        executor(executor).train();
+        try {
+            executor(executor).train();
+        } catch (Throwable t) {
+            // The init's own classes are loaded: an executor that cannot train only misses its own share.
+            System.err.println("training of " + executor + " failed: " + ContainerInit.describe(t));
+        }
     }
 
     private static Executor executor(String name) throws ReflectiveOperationException {

@@ -20,7 +20,7 @@ public final class SetUpSteps {
         last = now;
     }
 
-    /** e.g. "38 ms in main: syscalls 1 ms, plan 2 ms, rootfs 9 ms, executor 20 ms, pivot 6 ms". */
+    /** e.g. "77 ms in main: syscalls 0 ms, plan 18 ms, rootfs 6 ms, hooks 0 ms, executor 34 ms, pivot and the rest 18 ms". */
     public String summary() {
         return millis(last - start) + " in main: " + String.join(", ", steps);
     }

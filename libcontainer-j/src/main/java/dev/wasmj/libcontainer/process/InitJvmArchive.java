@@ -35,6 +35,8 @@ final class InitJvmArchive {
     static final int KEEP = 6;
     /** A training run (a JVM that loads the init's and the executor's classes) takes 1-2 s; this is plenty. */
     static final long TRAINING_TIMEOUT_MILLIS = 60_000;
+    /** After a failed training run, how long containers start without an archive before the next attempt. */
+    static final long RETRY_AFTER_MILLIS = 10 * 60_000;
 
     private final Syscalls sys;
     private final Path dir;
@@ -50,8 +52,9 @@ final class InitJvmArchive {
 
     /**
      * The JVM option that uses the archive, making the archive first if needed; empty if there can be none.
-     * {@code vmOptions} shape the archive (they are its key); {@code workloadOptions} (heap size, properties)
-     * do not, and are given to the training run so that the executor trains as it will run.
+     * The options are the init JVM's: the archive is keyed on those that shape it ({@link #keyedOptions}), and
+     * the training run gets them all, so that the executor trains as it will run. A training run that failed
+     * is not retried for {@link #RETRY_AFTER_MILLIS}: the containers of that time start without an archive.
      */
     Optional<String> option(String java, List<String> vmOptions, List<String> workloadOptions, List<Path> classpath,
             String executor) {
@@ -59,10 +62,20 @@ final class InitJvmArchive {
             for (Path p : classpath) {
                 if (!Files.isRegularFile(p)) return Optional.empty();
             }
-            Path archive = dir.resolve("init-" + key(java, vmOptions, classpath, executor) + ".jsa");
-            if (!Files.isRegularFile(archive) && !train(java, vmOptions, workloadOptions, classpath, executor, archive)) {
+            List<String> all = new ArrayList<>(vmOptions);
+            all.addAll(workloadOptions);
+            Path archive = dir.resolve("init-" + key(java, all, classpath, executor) + ".jsa");
+            if (Files.isRegularFile(archive)) return Optional.of("-XX:SharedArchiveFile=" + archive);
+            Path failed = Path.of(archive + ".failed");
+            if (Files.exists(failed)
+                    && System.currentTimeMillis() - Files.getLastModifiedTime(failed).toMillis() < RETRY_AFTER_MILLIS) {
                 return Optional.empty();
             }
+            if (!train(java, all, classpath, executor, archive)) {
+                Files.writeString(failed, "");
+                return Optional.empty();
+            }
+            Files.deleteIfExists(failed);
             return Optional.of("-XX:SharedArchiveFile=" + archive);
         } catch (IOException | SyscallException e) {
             return Optional.empty();
@@ -74,15 +87,14 @@ final class InitJvmArchive {
      * own training ({@link dev.wasmj.libcontainer.workload.Executor#train}), and the JVM dumps what it
      * loaded, lambdas included, when it exits.
      */
-    private boolean train(String java, List<String> vmOptions, List<String> workloadOptions, List<Path> classpath,
-            String executor, Path archive) throws IOException {
+    private boolean train(String java, List<String> jvmOptions, List<Path> classpath, String executor, Path archive)
+            throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "init-", ".jsa.tmp");
         Files.delete(tmp); // the JVM creates it
         List<String> argv = new ArrayList<>();
         argv.add("java");
-        argv.addAll(vmOptions);
-        argv.addAll(workloadOptions);
+        argv.addAll(jvmOptions);
         argv.add("-XX:ArchiveClassesAtExit=" + tmp);
         argv.add("-cp");
         argv.add(join(classpath));
@@ -96,7 +108,8 @@ final class InitJvmArchive {
         } finally {
             sys.close(devNull);
         }
-        WaitStatus status = awaitTraining(pid);
+        // Bounded: this container starts without an archive rather than wait on a stuck training run.
+        WaitStatus status = sys.waitpidOrKill(pid, TRAINING_TIMEOUT_MILLIS);
         if (status == null || status.toExitStatus() != 0 || !Files.isRegularFile(tmp)) {
             Files.deleteIfExists(tmp);
             return false;
@@ -108,27 +121,6 @@ final class InitJvmArchive {
         }
         pruneOld(dir, "init-", KEEP);
         return true;
-    }
-
-    /**
-     * The training run's end, or null if it took longer than {@link #TRAINING_TIMEOUT_MILLIS} (then it is
-     * killed, and this container starts without an archive rather than wait on a stuck JVM).
-     */
-    private WaitStatus awaitTraining(int pid) {
-        long deadline = System.nanoTime() + TRAINING_TIMEOUT_MILLIS * 1_000_000L;
-        while (System.nanoTime() < deadline) {
-            WaitStatus status = sys.waitpid(pid, Syscalls.WNOHANG);
-            if (status != null) return status;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        sys.kill(pid, 9);
-        sys.waitpid(pid, 0);
-        return null;
     }
 
     /**

@@ -26,6 +26,22 @@ public interface Syscalls {
 
     int WNOHANG = 1;
 
+    /**
+     * Waits for the child {@code pid} for at most {@code timeoutMillis} (polling every 2 ms); after that kills
+     * it with SIGKILL, reaps it and returns null.
+     */
+    default WaitStatus waitpidOrKill(int pid, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (System.nanoTime() < deadline) {
+            WaitStatus status = waitpid(pid, WNOHANG);
+            if (status != null) return status;
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        }
+        kill(pid, Signals.SIGKILL);
+        waitpid(pid, 0);
+        return null;
+    }
+
     int pidfdOpen(int pid);
 
     void pidfdSendSignal(int pidfd, int signal);

@@ -25,7 +25,8 @@ public interface Executor {
     /**
      * Called instead, in the run that makes the init JVM's class-data-sharing archive (no container exists):
      * go through what {@link #prepare} and {@link #run} load, so that every init finds those classes, and the
-     * lambdas they spin, in the archive instead of loading and verifying them. Must leave nothing behind.
+     * lambdas they spin, in the archive instead of loading and verifying them. Must leave nothing behind but
+     * caches; a failure only costs the executor its share of the archive.
      */
     default void train() throws Exception {}
 }

@@ -61,6 +61,20 @@ class InitJvmArchiveTest {
     }
 
     @Test
+    void aFailedTrainingIsNotRetriedByEveryContainer() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
+        InitJvmArchive archive = new InitJvmArchive(sys, dir.resolve("cds"));
+        for (int i = 0; i < 3; i++) {
+            archive.option(InitLauncher.javaExecutable(), List.of(), List.of(), List.of(jar), "a.Executor");
+        }
+        assertEquals(1, sys.callsStartingWith("spawn").size(), "one training run, then none for a while: " + sys.calls());
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            assertEquals(1, files.filter(f -> f.toString().endsWith(".jsa.failed")).count(), "the failure is recorded");
+        }
+    }
+
+    @Test
     void eachExecutorHasItsOwnArchive() throws Exception {
         Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
         String java = InitLauncher.javaExecutable();

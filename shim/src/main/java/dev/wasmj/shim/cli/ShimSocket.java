@@ -2,7 +2,6 @@ package dev.wasmj.shim.cli;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -39,27 +38,27 @@ final class ShimSocket {
     }
 
     /**
-     * Held by {@code start} from "does the group's server answer?" until it has bound the socket: a file lock
-     * on {@value #LOCK_FILE} in the sockets' directory (one file for all groups, so none pile up; the hold is
-     * a few ms). A file lock is the process's, so a JVM's own threads queue on {@link #IN_THIS_JVM} first.
+     * Held by {@code start} from "does the group's server answer?" until it has bound the socket: a lock on
+     * one byte of {@value #LOCK_FILE} in the sockets' directory, the byte chosen by the group's socket name
+     * (one file for all groups, so none pile up; a stuck server of one pod cannot hold up another pod's
+     * start). A file lock is the process's, so a JVM's own threads queue on {@link #IN_THIS_JVM} first.
      */
     static final class StartLock implements AutoCloseable {
         static final String LOCK_FILE = ".start.lock";
         private static final ReentrantLock IN_THIS_JVM = new ReentrantLock();
         private final FileChannel channel;
-        private final FileLock lock;
 
-        private StartLock(FileChannel channel, FileLock lock) {
+        private StartLock(FileChannel channel) {
             this.channel = channel;
-            this.lock = lock;
         }
 
-        static StartLock acquire(Path socketDir) throws IOException {
+        static StartLock acquire(Path socket) throws IOException {
             IN_THIS_JVM.lock();
             FileChannel channel = null;
             try {
-                channel = FileChannel.open(socketDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                return new StartLock(channel, channel.lock());
+                channel = FileChannel.open(socket.resolveSibling(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channel.lock(byteOf(socket), 1, false);
+                return new StartLock(channel);
             } catch (IOException | RuntimeException e) {
                 if (channel != null) channel.close();
                 IN_THIS_JVM.unlock();
@@ -67,10 +66,16 @@ final class ShimSocket {
             }
         }
 
+        /** The group's byte: from the hash that names its socket (collisions only make two groups take turns). */
+        static long byteOf(Path socket) {
+            String name = socket.getFileName().toString();
+            return Integer.toUnsignedLong(name.hashCode()) % 65_536;
+        }
+
+        /** Closing the channel releases the lock. */
         @Override
         public void close() throws IOException {
             try {
-                lock.release();
                 channel.close();
             } finally {
                 IN_THIS_JVM.unlock();

@@ -50,7 +50,7 @@ final class StartCommand {
         // Check and bind as one step: two starts of one group (a pod's containers, or a standby that answers
         // after its claimer gave up and started a JVM of its own) must not both find no server and both
         // bind, the second unlinking the first's socket and leaving it serving nobody.
-        try (ShimSocket.StartLock held = ShimSocket.StartLock.acquire(socket.getParent())) {
+        try (ShimSocket.StartLock held = ShimSocket.StartLock.acquire(socket)) {
             if (!TtrpcServer.answers(socket)) {
                 Files.deleteIfExists(socket); // a server that died leaves its socket behind
                 launcher.launch(args.toArgs("serve", socket), bundle, socket);

@@ -40,13 +40,21 @@ final class WarmUp {
         if (!STARTED.compareAndSet(false, true)) return;
         Thread t = new Thread(() -> {
             try (InputStream in = WarmUp.class.getResourceAsStream("warmup-config.json")) {
-                if (rehearseWith != null) StartCommand.rehearse(rehearseWith);
                 Spec spec = SpecLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "warm-up config.json");
                 SpecLoader.toJson(spec);
                 StateStore.warmUp(spec);
+            } catch (IOException | RuntimeException e) {
+                log.debug("warm-up of the spec and state: " + e.getMessage());
+            }
+            try {
                 EventPublisher.warmUp();
             } catch (IOException | RuntimeException e) {
-                log.debug("warm-up: " + e.getMessage());
+                log.debug("warm-up of the events: " + e.getMessage());
+            }
+            try {
+                if (rehearseWith != null) StartCommand.rehearse(rehearseWith);
+            } catch (IOException | RuntimeException e) {
+                log.debug("rehearsal of start: " + e.getMessage());
             }
         }, "warm-up");
         t.setDaemon(true);

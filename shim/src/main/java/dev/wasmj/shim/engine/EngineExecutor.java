@@ -74,12 +74,20 @@ public final class EngineExecutor implements Executor {
             try {
                 trained.prepare(context);
                 trained.runWasi(context);
-            } catch (Exception e) {
+            } catch (Exception | LinkageError e) {
                 // An engine that cannot run the empty command still has the classes it loaded archived.
             }
         } finally {
-            Files.deleteIfExists(dir.resolve("train.wasm"));
-            Files.deleteIfExists(dir);
+            deleteTree(dir);
+        }
+    }
+
+    /** Best effort: whatever the engine wrote beside the module goes too. */
+    private static void deleteTree(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException | RuntimeException ignored) {
+            // a temporary directory left behind is cleaned with the rest of /tmp
         }
     }
 
@@ -191,6 +199,12 @@ public final class EngineExecutor implements Executor {
     /** A container as an engine sees it; its stdio is the init's fds 0-2 once {@link #run} has set them. */
     private record Context(List<String> args, List<String> envs, String containerId, Optional<Path> rootfs)
             implements RuntimeContext {
+        /** Without the environment: it often holds secrets, and a context may end up in a log. */
+        @Override
+        public String toString() {
+            return "container " + containerId + ", args " + args;
+        }
+
         @Override
         public Optional<String> platform() {
             return Optional.ofNullable(System.getProperty("wasmj.platform"));

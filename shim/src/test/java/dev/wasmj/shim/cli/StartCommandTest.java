@@ -72,8 +72,10 @@ class StartCommandTest {
         CountDownLatch bothStarted = new CountDownLatch(2);
         // A server whose JVM takes a while to bind: without the start lock, the second start finds no server
         // either, unlinks the first one's socket and launches a second server.
+        List<String> lockedWhileLaunching = Collections.synchronizedList(new ArrayList<>());
         StartCommand.ServerLauncher slowServer = (shimArgs, bundle, socket) -> {
             launched.add(socket);
+            lockedWhileLaunching.add(fileLockHeld(socket));
             sleep(300);
             ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -99,6 +101,7 @@ class StartCommandTest {
             String first = answers.get(0).get(10, TimeUnit.SECONDS);
             assertEquals(first, answers.get(1).get(10, TimeUnit.SECONDS));
             assertEquals(1, launched.size(), "one server for the pod: " + launched);
+            assertEquals(List.of("held"), lockedWhileLaunching, "the group's byte of the lock file, for other processes");
             assertEquals("unix://" + launched.get(0), first);
         } finally {
             pool.shutdownNow();
@@ -132,6 +135,18 @@ class StartCommandTest {
         StartCommand.rehearse(sockets);
         assertEquals(List.of("listenUnix", "close"), calls, "it bound a socket and closed it");
         assertEquals(before, scratchDirs.get(), "its scratch directory is gone");
+    }
+
+    /** Whether this JVM holds the file lock on the group's byte (another process would then wait for it). */
+    private static String fileLockHeld(Path socket) throws java.io.IOException {
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(
+                socket.resolveSibling(ShimSocket.StartLock.LOCK_FILE), java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.channels.FileLock lock = c.tryLock(ShimSocket.StartLock.byteOf(socket), 1, false);
+            if (lock != null) lock.release();
+            return "not held";
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return "held";
+        }
     }
 
     private static void sleep(long millis) {
