@@ -112,9 +112,7 @@ final class StartCommand {
             ShimArgs args = ShimArgs.parse(new String[] {"-namespace", "rehearsal", "-address",
                     scratch.resolve("containerd.sock").toString(), "-id", "rehearsal", "-bundle", bundle.toString(), "start"});
             ServerLauncher bindAndClose = (shimArgs, b, socket) -> {
-                int listener = sys.listenUnix(socket.toString());
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-                sys.close(listener);
+                sys.close(listen(sys, socket));
             };
             new StartCommand(args, bindAndClose, Map.of()).run(new byte[0],
                     new PrintStream(java.io.OutputStream.nullOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
@@ -149,8 +147,7 @@ final class StartCommand {
         @Override
         public void launch(List<String> shimArgs, Path bundle, Path socket) throws IOException {
             try {
-                int listener = sys.listenUnix(socket.toString());
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                int listener = listen(sys, socket);
                 sys.dup2(listener, 0);
                 sys.close(listener);
             } catch (SyscallException e) {
@@ -225,9 +222,8 @@ final class StartCommand {
             env.forEach((k, v) -> environment.add(k + "=" + v));
             List<Integer> fds = new ArrayList<>();
             try {
-                int listener = sys.listenUnix(socket.toString());
+                int listener = listen(sys, socket);
                 fds.add(listener);
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
                 int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
                 fds.add(devNull);
                 int log = openLog(sys, bundle.resolve("log"));
@@ -241,6 +237,18 @@ final class StartCommand {
                 for (int fd : fds) sys.close(fd);
             }
         };
+    }
+
+    /** Binds and listens on the group's socket, which only root (containerd) may then connect to. */
+    private static int listen(Syscalls sys, Path socket) throws IOException {
+        int listener = sys.listenUnix(socket.toString());
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            sys.close(listener);
+            throw e;
+        }
     }
 
     /** The bundle's log FIFO for writing, or -1 when there is none or nobody reads it (a manual run). */
