@@ -101,8 +101,16 @@ class CriPodTest {
         cri.startContainer(app);
         cri.startContainer(failing);
 
-        // CRI's status comes from its own store, which only the shim's /tasks/exit event updates.
+        // CRI's status comes from its own store, which the shim's /tasks/exit event updates: CRI heard the event,
+        // and it had not been asking the shim for the task's state meanwhile (containerd asks once, at start).
         ContainerStatus done = Pods.awaitState(cri, app, ContainerState.CONTAINER_EXITED, EXIT);
+        String shimLog = node.containerd().logText();
+        int exitEvent = shimLog.indexOf("received exit event &TaskExit{ContainerID:" + app);
+        assertTrue(exitEvent > 0, "CRI received the shim's exit event for " + app);
+        List<String> calls = shimLog.substring(0, exitEvent).lines()
+                .filter(l -> l.contains("msg=\"call ") && l.contains("id=" + app)).toList();
+        assertTrue(calls.stream().anyMatch(l -> l.contains("msg=\"call Start\"")), "the shim logs each call: " + calls);
+        assertTrue(calls.stream().filter(l -> l.contains("msg=\"call State\"")).count() <= 1, "no polling: " + calls);
         assertEquals(0, done.getExitCode());
         assertEquals("Completed", done.getReason());
         assertTrue(done.getFinishedAt() >= done.getStartedAt() && done.getStartedAt() > 0, done.toString());

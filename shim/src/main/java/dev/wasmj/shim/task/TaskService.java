@@ -3,6 +3,9 @@ package dev.wasmj.shim.task;
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
@@ -89,24 +92,54 @@ public final class TaskService {
     /** Serves every method under both service names: v3's messages are v2's, byte for byte. */
     public void register(ServiceRegistry registry) {
         for (String service : new String[] {V2, V3}) {
-            registry.unary(service, "Create", CreateTaskRequest.parser(), (c, r) -> create(r));
-            registry.unary(service, "Start", StartRequest.parser(), (c, r) -> start(r));
-            registry.unary(service, "State", StateRequest.parser(), (c, r) -> state(r));
-            registry.unary(service, "Wait", WaitRequest.parser(), (c, r) -> await(r));
-            registry.unary(service, "Kill", KillRequest.parser(), (c, r) -> kill(r));
-            registry.unary(service, "Delete", DeleteRequest.parser(), (c, r) -> delete(r));
-            registry.unary(service, "Pids", PidsRequest.parser(), (c, r) -> pids(r));
-            registry.unary(service, "Pause", PauseRequest.parser(), (c, r) -> pause(r));
-            registry.unary(service, "Resume", ResumeRequest.parser(), (c, r) -> resume(r));
-            registry.unary(service, "Stats", StatsRequest.parser(), (c, r) -> stats(r));
-            registry.unary(service, "Update", UpdateTaskRequest.parser(), (c, r) -> update(r));
-            registry.unary(service, "CloseIO", CloseIORequest.parser(), (c, r) -> closeIo(r));
-            registry.unary(service, "Connect", ConnectRequest.parser(), (c, r) -> connect(r));
-            registry.unary(service, "Shutdown", ShutdownRequest.parser(), (c, r) -> shutdown(r));
-            registry.unary(service, "Exec", ExecProcessRequest.parser(), (c, r) -> exec(r));
+            unary(registry, service, "Create", CreateTaskRequest.parser(), this::create);
+            unary(registry, service, "Start", StartRequest.parser(), this::start);
+            unary(registry, service, "State", StateRequest.parser(), this::state);
+            unary(registry, service, "Wait", WaitRequest.parser(), this::await);
+            unary(registry, service, "Kill", KillRequest.parser(), this::kill);
+            unary(registry, service, "Delete", DeleteRequest.parser(), this::delete);
+            unary(registry, service, "Pids", PidsRequest.parser(), this::pids);
+            unary(registry, service, "Pause", PauseRequest.parser(), this::pause);
+            unary(registry, service, "Resume", ResumeRequest.parser(), this::resume);
+            unary(registry, service, "Stats", StatsRequest.parser(), this::stats);
+            unary(registry, service, "Update", UpdateTaskRequest.parser(), this::update);
+            unary(registry, service, "CloseIO", CloseIORequest.parser(), this::closeIo);
+            unary(registry, service, "Connect", ConnectRequest.parser(), this::connect);
+            unary(registry, service, "Shutdown", ShutdownRequest.parser(), this::shutdown);
+            unary(registry, service, "Exec", ExecProcessRequest.parser(), this::exec);
             registry.register(service, "ResizePty", (c, p) -> unimplemented("ResizePty (terminals)"));
             registry.register(service, "Checkpoint", (c, p) -> unimplemented("Checkpoint"));
         }
+    }
+
+    /** A task method: the request in, the response out. */
+    @FunctionalInterface
+    interface Method<Q, R> {
+        R call(Q request) throws TtrpcException;
+    }
+
+    /** Registers a task method that, at debug level, logs each call with its container (and exec) id first. */
+    private <Q extends Message, R extends MessageLite> void unary(ServiceRegistry registry, String service, String name,
+            Parser<Q> parser, Method<Q, R> method) {
+        registry.unary(service, name, parser, (context, request) -> {
+            if (log.debugEnabled()) logCall(name, request);
+            return method.call(request);
+        });
+    }
+
+    private void logCall(String name, Message request) {
+        ShimLog clog = log;
+        String id = field(request, "id");
+        if (!id.isEmpty()) clog = clog.with("id", id);
+        String exec = field(request, "exec_id");
+        clog.debug("call " + name + (exec.isEmpty() ? "" : " of exec " + exec));
+    }
+
+    /** A string field of a request by its proto name, or "" (the task API names containers "id" throughout). */
+    private static String field(Message request, String name) {
+        com.google.protobuf.Descriptors.FieldDescriptor f = request.getDescriptorForType().findFieldByName(name);
+        return f != null && f.getJavaType() == com.google.protobuf.Descriptors.FieldDescriptor.JavaType.STRING
+                ? (String) request.getField(f) : "";
     }
 
     private static com.google.protobuf.ByteString unimplemented(String what) throws TtrpcException {
