@@ -56,22 +56,19 @@ final class InitJvmArchive {
      * the training run gets them all, so that the executor trains as it will run. A training run that failed
      * is not retried for {@link #RETRY_AFTER_MILLIS}: the containers of that time start without an archive.
      */
-    Optional<String> option(String java, List<String> vmOptions, List<String> workloadOptions, List<Path> classpath,
-            String executor) {
+    Optional<String> option(String java, List<String> jvmOptions, List<Path> classpath, String executor) {
         try {
             for (Path p : classpath) {
                 if (!Files.isRegularFile(p)) return Optional.empty();
             }
-            List<String> all = new ArrayList<>(vmOptions);
-            all.addAll(workloadOptions);
-            Path archive = dir.resolve("init-" + key(java, all, classpath, executor) + ".jsa");
+            Path archive = dir.resolve("init-" + key(java, jvmOptions, classpath, executor) + ".jsa");
             if (Files.isRegularFile(archive)) return Optional.of("-XX:SharedArchiveFile=" + archive);
             Path failed = Path.of(archive + ".failed");
             if (Files.exists(failed)
                     && System.currentTimeMillis() - Files.getLastModifiedTime(failed).toMillis() < RETRY_AFTER_MILLIS) {
                 return Optional.empty();
             }
-            if (!train(java, all, classpath, executor, archive)) {
+            if (!train(java, jvmOptions, classpath, executor, archive)) {
                 Files.writeString(failed, "");
                 return Optional.empty();
             }

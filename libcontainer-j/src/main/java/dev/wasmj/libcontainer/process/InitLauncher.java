@@ -104,13 +104,14 @@ public final class InitLauncher {
         List<Path> classpath = new ArrayList<>();
         classpath.add(codeSource());
         classpath.addAll(options.extraClasspath);
+        // The defaults first, so that the caller's options override them.
+        List<String> jvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        jvmOptions.addAll(options.jvmOptions);
+        jvmOptions.add("-D" + "wasmj.native.dir=" + NativeLibrary.locate().getParent());
         List<String> cmd = new ArrayList<>();
         cmd.add("java");
-        cmd.addAll(DEFAULT_JVM_OPTIONS);
-        List<String> jvmOptions = new ArrayList<>(options.jvmOptions);
-        jvmOptions.add("-D" + "wasmj.native.dir=" + NativeLibrary.locate().getParent());
-        archive.option(javaExecutable(), DEFAULT_JVM_OPTIONS, jvmOptions, classpath, executor).ifPresent(cmd::add);
         cmd.addAll(jvmOptions);
+        archive.option(javaExecutable(), jvmOptions, classpath, executor).ifPresent(cmd::add);
         cmd.add("-cp");
         cmd.add(InitJvmArchive.join(classpath));
         cmd.add(InitMain.class.getName());

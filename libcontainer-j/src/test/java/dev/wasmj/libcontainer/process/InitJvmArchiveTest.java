@@ -48,11 +48,10 @@ class InitJvmArchiveTest {
     void theTrainingRunTrainsTheExecutorWithTheWorkloadsOptions() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();
         Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
-        List<String> vm = List.of("-XX:+UseSerialGC");
-        List<String> workload = List.of("-Xmx24m", "-Dwasmj.engine=a.B");
+        List<String> options = List.of("-XX:+UseSerialGC", "-Xmx24m", "-Dwasmj.engine=a.B");
         // The fake training run makes no archive: the container then starts without one.
         assertEquals(java.util.Optional.empty(), new InitJvmArchive(sys, dir.resolve("cds"))
-                .option(InitLauncher.javaExecutable(), vm, workload, List.of(jar), "a.Executor"));
+                .option(InitLauncher.javaExecutable(), options, List.of(jar), "a.Executor"));
         List<String> spawns = sys.callsStartingWith("spawn");
         assertEquals(1, spawns.size(), sys.calls().toString());
         String argv = spawns.get(0);
@@ -66,7 +65,7 @@ class InitJvmArchiveTest {
         Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
         InitJvmArchive archive = new InitJvmArchive(sys, dir.resolve("cds"));
         for (int i = 0; i < 3; i++) {
-            archive.option(InitLauncher.javaExecutable(), List.of(), List.of(), List.of(jar), "a.Executor");
+            archive.option(InitLauncher.javaExecutable(), List.of(), List.of(jar), "a.Executor");
         }
         assertEquals(1, sys.callsStartingWith("spawn").size(), "one training run, then none for a while: " + sys.calls());
         try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
