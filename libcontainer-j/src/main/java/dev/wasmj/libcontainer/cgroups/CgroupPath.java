@@ -15,14 +15,19 @@ public final class CgroupPath {
 
     /** Exists while systemd is PID 1 (sd_booted(3) checks the same directory). */
     public static final Path SYSTEMD_RUNNING = Path.of("/run/systemd/system");
+    /** Why systemd cgroups cannot work here when {@link #systemdRunning()} is false. */
+    public static final String SYSTEMD_ABSENT = "systemd is not running on this machine (no " + SYSTEMD_RUNNING + ")";
 
     private CgroupPath() {}
+
+    public static boolean systemdRunning() {
+        return Files.isDirectory(SYSTEMD_RUNNING);
+    }
 
     /** Why a systemd cgroup path ("slice:prefix:name") cannot be used: systemd is absent, or its driver is missing here. */
     static String systemdPathRefusal(String cgroupsPath, boolean systemdRunning) {
         return "cgroupsPath \"" + cgroupsPath + "\" is a systemd cgroup path (slice:prefix:name), "
-                + (systemdRunning ? "and this runtime has no systemd cgroup driver yet"
-                        : "but systemd is not running on this machine (no " + SYSTEMD_RUNNING + ")")
+                + (systemdRunning ? "and this runtime has no systemd cgroup driver yet" : "but " + SYSTEMD_ABSENT)
                 + "; use a cgroupfs path (/a/b), e.g. SystemdCgroup = false in the runtime's options";
     }
 
@@ -49,7 +54,7 @@ public final class CgroupPath {
             return DEFAULT_PARENT + "/" + containerId;
         }
         if (!cgroupsPath.startsWith("/") && cgroupsPath.contains(":")) {
-            throw new CgroupException(systemdPathRefusal(cgroupsPath, Files.isDirectory(SYSTEMD_RUNNING)));
+            throw new CgroupException(systemdPathRefusal(cgroupsPath, systemdRunning()));
         }
         List<String> parts = new ArrayList<>();
         for (String part : cgroupsPath.split("/")) {

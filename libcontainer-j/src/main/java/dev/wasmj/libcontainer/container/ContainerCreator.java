@@ -74,8 +74,8 @@ final class ContainerCreator {
                     cgroups.path(), false, spec);
             String initSteps = awaitReady(init, state, request);
             request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
-                    + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + "; the rest is the JVM's start, and for the first container of a build on this"
-                    + " machine the training of the init's class-data archive)");
+                    + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + "; the rest is the JVM's start,"
+                    + " and for the first container of a build on this machine the training of the init's class-data archive)");
             init.close();
             store.save(state);
             return new Container(sys, store, state, cgroups);

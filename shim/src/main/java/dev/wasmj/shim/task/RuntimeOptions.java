@@ -71,8 +71,7 @@ public record RuntimeOptions(String source, boolean systemdCgroup) {
     public String refusal() {
         if (!systemdCgroup) return null;
         return "the runtime's options set SystemdCgroup = true, "
-                + (Files.isDirectory(CgroupPath.SYSTEMD_RUNNING) ? "but this shim has no systemd cgroup driver yet"
-                        : "but systemd is not running on this machine (no " + CgroupPath.SYSTEMD_RUNNING + ")")
+                + (CgroupPath.systemdRunning() ? "but this shim has no systemd cgroup driver yet" : "but " + CgroupPath.SYSTEMD_ABSENT)
                 + "; set SystemdCgroup = false in the runtime handler's options (cgroupfs paths work everywhere)";
     }
 }
