@@ -24,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <poll.h>
 #include <pthread.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -133,12 +136,13 @@ static int remap_fds(const int *map, int pairs) {
     return 0;
 }
 
-/* ---------- credentials: the process's identity, applied just before execve ---------- */
+/* ---------- credentials: the process's identity, applied just before execve or the in-process workload ---------- */
 
 /*
  * What a container process runs as. Applied by apply_credentials() with raw syscalls only (no malloc,
- * no locks), so the same code serves execWorkload() (the init's last act) and a spawn() child (exec of a
- * second process into a running container), which shares the JVM's memory and must not touch its heap.
+ * no locks), so the same code serves execWorkload() (the init's last act), a spawn() child (exec of a
+ * second process into a running container), which shares the JVM's memory and must not touch its heap,
+ * and confineProcess(), where it runs in a signal handler on every thread of the init JVM.
  */
 struct credentials {
     int apply;               /* 0: keep the caller's identity */
@@ -185,24 +189,37 @@ static int read_credentials(JNIEnv *env, struct credentials *c, jint uid, jint g
     return 0;
 }
 
-static int install_filter(struct credentials *c) {
+static int install_filter(struct credentials *c, unsigned int extra_flags) {
     struct sock_fprog prog = {(unsigned short)c->filter_len, c->filter};
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, c->seccomp_flags, &prog) < 0) return -1;
+    long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, (unsigned int)c->seccomp_flags | extra_flags, &prog);
+    if (r < 0) return -1;
+    /* With TSYNC a positive result is the id of a thread that could not be synchronised. */
+    if (r > 0) { errno = ESRCH; return -1; }
     c->filter_installed = 1;
     return 0;
 }
 
+/* Whether the process still holds CAP_SYS_ADMIN once its identity is applied: then the filter can go last
+ * even without no_new_privs. */
+static int keeps_sys_admin(const struct credentials *c) {
+    if (!c->have_caps) return c->uid == 0; /* a non-root uid loses every capability at setresuid */
+    return (c->caps[1] & (1LL << CAP_SYS_ADMIN)) != 0;
+}
+
+/* A filter without no_new_privs needs CAP_SYS_ADMIN when it is installed. When the process is about to lose
+ * it, the filter must come before the identity change (as runc does); otherwise it comes last, so that only
+ * execve (or the in-process workload) runs under it. */
+static int filter_goes_first(const struct credentials *c) {
+    return c->apply && c->filter != NULL && !c->no_new_privs && !keeps_sys_admin(c);
+}
+
 /*
- * Drops to the process's identity: bounding set, groups/gid/uid (keeping capabilities), the other
- * capability sets, no_new_privs. A seccomp filter without no_new_privs needs CAP_SYS_ADMIN, which the
- * process may not keep: it is installed first, as runc does. Returns 0, or -1 with errno and *step set.
+ * Drops this thread to the process's identity: bounding set, groups/gid/uid (keeping capabilities), the
+ * other capability sets, no_new_privs. Raw syscalls only (async-signal-safe: it also runs in a signal
+ * handler on every thread of the init JVM, see confineProcess). Returns 0, or -1 with errno and *step set.
  */
-static int apply_credentials(struct credentials *c, const char **step) {
+static int apply_credentials(const struct credentials *c, const char **step) {
     if (!c->apply) return 0;
-    if (c->filter != NULL && !c->no_new_privs) {
-        *step = "seccomp";
-        if (install_filter(c) < 0) return -1;
-    }
     if (c->have_caps) {
         *step = "drop bounding capabilities";
         for (int cap = 0; cap <= c->cap_last; cap++) {
@@ -236,6 +253,8 @@ static int apply_credentials(struct credentials *c, const char **step) {
             if (!(c->caps[4] & bit) || !(c->caps[2] & bit) || !(c->caps[3] & bit)) continue;
             if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0) return -1;
         }
+        *step = "PR_SET_KEEPCAPS";
+        if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) return -1;
     }
     if (c->no_new_privs) {
         *step = "PR_SET_NO_NEW_PRIVS";
@@ -244,9 +263,9 @@ static int apply_credentials(struct credentials *c, const char **step) {
     return 0;
 }
 
-/* Resets ignored signals (SIG_IGN survives execve) and installs a filter not installed yet: as late as
- * possible, so the filter only has to allow the workload's own calls (and execve). */
-static int finish_credentials(struct credentials *c, const char **step) {
+/* What execve would not reset: ignored signals (SIG_IGN survives it) and the signal mask. Done before the
+ * filter, so that the filter never has to allow rt_sigaction or rt_sigprocmask. */
+static void reset_signals_for_exec(void) {
     struct sigaction cur, dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
@@ -255,9 +274,22 @@ static int finish_credentials(struct credentials *c, const char **step) {
             syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
         }
     }
+    sigset_t none;
+    sigemptyset(&none);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
+}
+
+/* The last steps before execve, in the order that keeps the filter's reach smallest: the filter first only
+ * when it needs a capability the identity drops, else after everything but execve itself. */
+static int confine_for_exec(struct credentials *c, const char **step) {
+    if (filter_goes_first(c)) {
+        *step = "seccomp";
+        if (install_filter(c, 0) < 0) return -1;
+    }
+    if (apply_credentials(c, step) < 0) return -1;
     if (c->apply && c->filter != NULL && !c->filter_installed) {
         *step = "seccomp";
-        if (install_filter(c) < 0) return -1;
+        if (install_filter(c, 0) < 0) return -1;
     }
     return 0;
 }
@@ -334,16 +366,16 @@ static int spawn_child(void *p) {
     if (syscall(SYS_close_range, a->close_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
     step = STEP_CHDIR;
     if (a->cwd != NULL && chdir(a->cwd) < 0) goto fail;
-    step = STEP_CREDENTIALS;
-    if (apply_credentials(&a->creds, &a->creds_step) < 0) goto fail;
-    if (finish_credentials(&a->creds, &a->creds_step) < 0) goto fail;
-    step = STEP_EXEC;
+    /* Every handler is already the default; the mask goes before the filter, as in execWorkload. */
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &a->child_mask, NULL, _NSIG / 8);
+    step = STEP_CREDENTIALS;
+    if (confine_for_exec(&a->creds, &a->creds_step) < 0) goto fail;
+    step = STEP_EXEC;
     execve(a->path, a->argv, a->envp);
 fail:
     a->err = errno;
     a->err_step = step;
-    _exit(127);
+    _exit(step == STEP_EXEC && (errno == ENOENT || errno == ENOTDIR) ? 127 : 126);
 }
 
 JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv, jobjectArray jenvp,
@@ -474,15 +506,14 @@ JNIEXPORT void JNI_FN(execWorkload)(JNIEnv *env, jclass cls, jstring jpath, jobj
     step = "execWorkload: set up fds";
     rc = remap_fds(fd_map, map_len / 2);
     if (rc != 0) { errno = rc; goto fail; }
-    const char *cstep = NULL;
-    if (apply_credentials(&creds, &cstep) < 0) goto fail_credentials;
+    /* Whatever a seccomp profile could forbid comes before the filter: a profile that lists no close_range
+     * (older ones do not) must not stop the container. */
     step = "execWorkload: close inherited fds";
     if (syscall(SYS_close_range, closeFrom, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
     /* From here on: no JNI call until execve. Signals: an empty mask, and no SIG_IGN inherited. */
-    if (finish_credentials(&creds, &cstep) < 0) goto fail_credentials;
-    sigset_t none;
-    sigemptyset(&none);
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, _NSIG / 8);
+    reset_signals_for_exec();
+    const char *cstep = NULL;
+    if (confine_for_exec(&creds, &cstep) < 0) goto fail_credentials;
     step = "execve";
     execve(path, argv, envp);
     goto fail;
@@ -500,6 +531,201 @@ fail:;
     free(fd_map);
     free(creds.filter);
     throw_errno(env, step, err);
+}
+
+/* ---------- confineProcess: the identity of an in-process workload, on every thread ---------- */
+
+/*
+ * Credentials, capabilities and no_new_privs belong to a thread, not to a process: the raw syscalls change
+ * only the calling thread (glibc's setresuid & co. broadcast a signal to every thread for that reason). An
+ * in-process workload (a Wasm module) runs on one JVM thread, but the JVM's other threads share its memory:
+ * any of them left with root's capabilities would be the way out of a module that escaped its sandbox. So
+ * every thread takes the same identity: a real-time signal is sent to each thread of /proc/self/task, whose
+ * handler applies it; the list is read again until a pass finds no thread left (a thread created meanwhile
+ * by an unconfined thread shows up in the next pass; one created by a confined thread inherits its
+ * credentials). The calling thread goes last, while it still may signal the others.
+ */
+#define CONFINE_MAX_THREADS 4096
+static const struct credentials *confine_creds;
+static volatile int confine_err;         /* first failure of a handler: errno */
+static const char *volatile confine_step; /* ... and its step */
+static volatile int confine_err_tid;
+static int confine_done[CONFINE_MAX_THREADS];
+static volatile int confine_done_count;
+static pthread_mutex_t confine_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Whether this thread already holds exactly c's identity: a thread created by a confined thread inherits it
+ * (and may then no longer change it: setgroups and dropping from the bounding set need capabilities it lost). */
+static int holds_credentials(const struct credentials *c) {
+    uid_t r, e, sv;
+    if (syscall(SYS_getresuid, &r, &e, &sv) < 0 || r != (uid_t)c->uid || e != (uid_t)c->uid || sv != (uid_t)c->uid) return 0;
+    gid_t gr, ge, gs;
+    if (syscall(SYS_getresgid, &gr, &ge, &gs) < 0 || gr != (gid_t)c->gid || ge != (gid_t)c->gid || gs != (gid_t)c->gid) return 0;
+    gid_t groups[256];
+    long n = syscall(SYS_getgroups, 256, groups);
+    if (n != c->ngroups) return 0;
+    for (int i = 0; i < n; i++) {
+        if (groups[i] != c->groups[i]) return 0;
+    }
+    if (c->have_caps) {
+        struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+        struct __user_cap_data_struct data[2];
+        if (syscall(SYS_capget, &hdr, data) < 0) return 0;
+        uint64_t eff = data[0].effective | ((uint64_t)data[1].effective << 32);
+        uint64_t prm = data[0].permitted | ((uint64_t)data[1].permitted << 32);
+        uint64_t inh = data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
+        if (eff != (uint64_t)c->caps[1] || prm != (uint64_t)c->caps[2] || inh != (uint64_t)c->caps[3]) return 0;
+        for (int cap = 0; cap <= c->cap_last; cap++) {
+            long long bit = 1LL << cap;
+            int bounding = prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+            if (bounding != ((c->caps[0] & bit) != 0)) return 0;
+            int ambient = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, cap, 0, 0) == 1;
+            if (ambient != ((c->caps[4] & c->caps[2] & c->caps[3] & bit) != 0)) return 0;
+        }
+    }
+    if (c->no_new_privs && prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) return 0;
+    return 1;
+}
+
+static void confine_handler(int sig) {
+    (void)sig;
+    int saved = errno;
+    const char *step = "";
+    int tid = (int)syscall(SYS_gettid);
+    if (!holds_credentials(confine_creds) && apply_credentials(confine_creds, &step) < 0) {
+        int expected = 0;
+        if (__atomic_compare_exchange_n(&confine_err, &expected, errno, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+            confine_step = step;
+            confine_err_tid = tid;
+        }
+    }
+    int slot = __atomic_fetch_add(&confine_done_count, 1, __ATOMIC_SEQ_CST);
+    if (slot < CONFINE_MAX_THREADS) __atomic_store_n(&confine_done[slot], tid, __ATOMIC_SEQ_CST);
+    errno = saved;
+}
+
+static int confine_has_done(int tid) {
+    int n = __atomic_load_n(&confine_done_count, __ATOMIC_SEQ_CST);
+    if (n > CONFINE_MAX_THREADS) n = CONFINE_MAX_THREADS;
+    for (int i = 0; i < n; i++) {
+        if (__atomic_load_n(&confine_done[i], __ATOMIC_SEQ_CST) == tid) return 1;
+    }
+    return 0;
+}
+
+static long long now_millis(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Signals every thread not signalled yet and waits for them all. Returns the number newly signalled, or -1
+ * with errno and *step set (a thread that never ran its handler within the deadline: ETIMEDOUT). */
+static int confine_pass(int *sent, int *nsent, int self, long long deadline, const char **step, int *stuck_tid) {
+    int pid = getpid();
+    DIR *dir = opendir("/proc/self/task");
+    if (dir == NULL) { *step = "open /proc/self/task"; return -1; }
+    int first_new = *nsent;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        int tid = atoi(e->d_name);
+        if (tid <= 0 || tid == self) continue;
+        int known = 0;
+        for (int i = 0; i < *nsent; i++) {
+            if (sent[i] == tid) { known = 1; break; }
+        }
+        if (known) continue;
+        if (*nsent >= CONFINE_MAX_THREADS) { closedir(dir); *step = "too many threads"; errno = E2BIG; return -1; }
+        if (syscall(SYS_tgkill, pid, tid, SIGRTMAX - 3) < 0) {
+            if (errno == ESRCH) continue; /* it has exited */
+            int err = errno;
+            closedir(dir);
+            *step = "tgkill";
+            errno = err;
+            return -1;
+        }
+        sent[(*nsent)++] = tid;
+    }
+    closedir(dir);
+    for (int i = first_new; i < *nsent; i++) {
+        while (!confine_has_done(sent[i])) {
+            if (syscall(SYS_tgkill, pid, sent[i], 0) < 0 && errno == ESRCH) break; /* exited before its handler ran */
+            if (now_millis() > deadline) {
+                *stuck_tid = sent[i];
+                *step = "a thread did not take the container's identity in time";
+                errno = ETIMEDOUT;
+                return -1;
+            }
+            struct timespec pause = {0, 200 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    return *nsent - first_new;
+}
+
+/*
+ * caps: null (keep all) or 5 masks: bounding, effective, permitted, inheritable, ambient. For an in-process
+ * workload the caller passes the sets a native program would hold after execve (the kernel's execve rules
+ * applied by the Java side), since no execve will compute them.
+ */
+JNIEXPORT void JNI_FN(confineProcess)(JNIEnv *env, jclass cls, jint uid, jint gid, jintArray jgroups,
+                                      jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp,
+                                      jint seccompFlags, jint timeoutMillis) {
+    (void)cls;
+    struct credentials creds;
+    memset(&creds, 0, sizeof creds);
+    const char *step = "confine";
+    int stuck_tid = 0;
+    int err = read_credentials(env, &creds, uid, gid, jgroups, jcaps, noNewPrivs, jseccomp, seccompFlags);
+    if (err != 0) { throw_errno(env, "confine: credentials", err); free(creds.filter); return; }
+    int *sent = malloc(sizeof(int) * CONFINE_MAX_THREADS);
+    if (sent == NULL) { throw_errno(env, "confine", ENOMEM); free(creds.filter); return; }
+    int nsent = 0;
+
+    pthread_mutex_lock(&confine_lock);
+    confine_creds = &creds;
+    confine_err = 0;
+    confine_step = NULL;
+    confine_done_count = 0;
+    struct sigaction act, old;
+    memset(&act, 0, sizeof act);
+    act.sa_handler = confine_handler;
+    act.sa_flags = SA_RESTART;
+    sigfillset(&act.sa_mask);
+    if (sigaction(SIGRTMAX - 3, &act, &old) < 0) { err = errno; step = "sigaction"; goto out; }
+
+    /* Without no_new_privs the filter needs CAP_SYS_ADMIN: then it goes first, to every thread at once. */
+    if (filter_goes_first(&creds)) {
+        step = "seccomp (every thread)";
+        if (install_filter(&creds, SECCOMP_FILTER_FLAG_TSYNC) < 0) { err = errno; goto restore; }
+    }
+    long long deadline = now_millis() + timeoutMillis;
+    int self = (int)syscall(SYS_gettid);
+    for (;;) {
+        int n = confine_pass(sent, &nsent, self, deadline, &step, &stuck_tid);
+        if (n < 0) { err = errno; goto restore; }
+        if (confine_err != 0) { err = confine_err; step = confine_step; stuck_tid = confine_err_tid; goto restore; }
+        if (n == 0) break;
+    }
+    if (apply_credentials(&creds, &step) < 0) { err = errno; goto restore; }
+restore:
+    sigaction(SIGRTMAX - 3, &old, NULL);
+    /* Last, so that the filter only has to allow what the workload and the JVM do from now on. */
+    if (err == 0 && creds.filter != NULL && !creds.filter_installed) {
+        step = "seccomp (every thread)";
+        if (install_filter(&creds, SECCOMP_FILTER_FLAG_TSYNC) < 0) err = errno;
+    }
+out:
+    confine_creds = NULL;
+    pthread_mutex_unlock(&confine_lock);
+    free(sent);
+    free(creds.filter);
+    if (err != 0) {
+        char what[160];
+        if (stuck_tid != 0) snprintf(what, sizeof what, "confine: %s (thread %d)", step, stuck_tid);
+        else snprintf(what, sizeof what, "confine: %s", step);
+        throw_errno(env, what, err);
+    }
 }
 
 /* ---------- thin wrappers ---------- */
@@ -588,6 +814,15 @@ JNIEXPORT void JNI_FN(mkfifo)(JNIEnv *env, jclass cls, jstring jpath, jint mode)
     int err = errno;
     free(path);
     if (r < 0) throw_errno(env, "mkfifo", err);
+}
+
+JNIEXPORT jint JNI_FN(poll)(JNIEnv *env, jclass cls, jint fd, jint events, jint timeoutMillis) {
+    (void)cls;
+    struct pollfd p = {fd, (short)events, 0};
+    int r;
+    do { r = poll(&p, 1, timeoutMillis); } while (r < 0 && errno == EINTR);
+    if (r < 0) { throw_errno(env, "poll", errno); return -1; }
+    return r == 0 ? 0 : p.revents;
 }
 
 JNIEXPORT void JNI_FN(kill)(JNIEnv *env, jclass cls, jint pid, jint sig) {

@@ -80,8 +80,14 @@ public final class Container {
         return StateDocument.of(state, status().jsonName());
     }
 
-    /** Releases the init to run the workload, then runs the poststart hooks. */
+    /**
+     * Releases the init to run the workload and waits until it has started (a native program exec'd, an
+     * in-process one confined), then runs the poststart hooks. A workload that cannot start (a program that
+     * cannot be exec'd, an identity that cannot be taken) fails this with the init's reason; the init then
+     * exits with 127 (not found) or 126 (not executable), as a shell does.
+     */
     public void start() throws ContainerException {
+        StartResult result;
         try (StateStore.Lock lock = store.lock(id())) {
             refresh();
             ContainerStatus status = status();
@@ -89,12 +95,34 @@ public final class Container {
                 throw new ContainerException("cannot start container \"" + id() + "\": it is " + status.jsonName()
                         + ", not created");
             }
-            openStartGate();
+            result = openStartResult();
+            try {
+                openStartGate();
+            } catch (ContainerException | RuntimeException e) {
+                result.close();
+                throw e;
+            }
             state = state.withStarted();
             store.save(state);
         }
+        String reason;
+        try (result) {
+            reason = result.await(state.pid(), state.pidStartTime());
+        } catch (SyscallException e) {
+            throw new ContainerException("cannot start container \"" + id() + "\": " + e.getMessage(), e);
+        }
+        if (!reason.isEmpty()) throw new ContainerException("cannot start container \"" + id() + "\": " + reason);
         runHooksLoggingFailures("poststart", state.config().getHooks() == null ? null : state.config().getHooks().getPoststart(),
                 ContainerStatus.RUNNING);
+    }
+
+    private StartResult openStartResult() throws ContainerException {
+        Path fifo = store.startResultFifo(id());
+        try {
+            return new StartResult(sys, fifo);
+        } catch (SyscallException e) {
+            throw new ContainerException("cannot start container \"" + id() + "\": " + fifo + ": " + e.getMessage(), e);
+        }
     }
 
     private void openStartGate() throws ContainerException {

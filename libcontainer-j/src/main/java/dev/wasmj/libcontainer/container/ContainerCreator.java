@@ -59,7 +59,9 @@ final class ContainerCreator {
             }
             Path fifo = store.execFifo(request.id);
             sys.mkfifo(fifo.toString(), 0600);
-            InitPlan plan = plan(request, spec, rootfs, namespaces, fifo);
+            Path startResult = store.startResultFifo(request.id);
+            sys.mkfifo(startResult.toString(), 0600);
+            InitPlan plan = plan(request, spec, rootfs, namespaces, fifo, startResult);
             LaunchOptions options = launchOptions(request, namespaces, cgroups, spec);
             consoleSocket = connectConsole(request, spec);
             if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
@@ -87,11 +89,11 @@ final class ContainerCreator {
         }
     }
 
-    private static InitPlan plan(CreateRequest request, Spec spec, Path rootfs, Namespaces namespaces, Path fifo)
-            throws ContainerException {
+    private static InitPlan plan(CreateRequest request, Spec spec, Path rootfs, Namespaces namespaces, Path fifo,
+            Path startResult) throws ContainerException {
         try {
-            return InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo, request.preservedFds.size(),
-                    request.executor);
+            return InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo, startResult,
+                    request.preservedFds.size(), request.executor);
         } catch (IllegalArgumentException | dev.wasmj.libcontainer.seccomp.SeccompException e) {
             throw new ContainerException("config.json: " + e.getMessage(), e);
         }

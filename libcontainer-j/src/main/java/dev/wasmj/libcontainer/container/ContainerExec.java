@@ -3,6 +3,7 @@ package dev.wasmj.libcontainer.container;
 import dev.wasmj.libcontainer.cgroups.CgroupManager;
 import dev.wasmj.libcontainer.process.InitPlan.ProcessPlan;
 import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.libcontainer.syscall.Credentials;
 import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
@@ -56,7 +57,7 @@ final class ContainerExec {
         try {
             SpawnRequest.Builder spawn = SpawnRequest.builder(program).argv(plan.args()).env(plan.env())
                     .fd(0, stdin).fd(1, stdout).fd(2, stderr).newSession(true).cwd(plan.cwd())
-                    .credentials(new SpawnRequest.Credentials(plan.uid(), plan.gid(), plan.additionalGids(),
+                    .credentials(new Credentials(plan.uid(), plan.gid(), plan.additionalGids(),
                             plan.capabilities(), plan.noNewPrivileges(), plan.seccompFilter(), plan.seccompFlags()));
             for (Path procs : cgroups.placementFiles()) {
                 spawn.cgroupProcsFd(open(opened, procs.toString(), OpenFlags.WRONLY));

@@ -13,6 +13,7 @@ import dev.wasmj.oci.runtime.Hook;
 import dev.wasmj.oci.runtime.Linux;
 import dev.wasmj.oci.runtime.LinuxCapabilities;
 import dev.wasmj.libcontainer.seccomp.Arch;
+import dev.wasmj.libcontainer.seccomp.JvmSyscalls;
 import dev.wasmj.libcontainer.seccomp.SeccompCompiler;
 import dev.wasmj.oci.runtime.LinuxDevice;
 import dev.wasmj.oci.runtime.LinuxSeccomp;
@@ -33,8 +34,8 @@ import java.util.Map;
 final class InitPlanFactory {
     private InitPlanFactory() {}
 
-    static InitPlan create(String id, Spec spec, Path rootfs, Namespaces namespaces, Path execFifo, int preservedFds,
-            String executor) {
+    static InitPlan create(String id, Spec spec, Path rootfs, Namespaces namespaces, Path execFifo, Path startResultFifo,
+            int preservedFds, String executor) {
         Linux linux = spec.getLinux() == null ? new Linux() : spec.getLinux();
         return new InitPlan(
                 id,
@@ -52,6 +53,7 @@ final class InitPlanFactory {
                 orEmpty(linux.getReadonlyPaths()),
                 process(spec.getProcess(), linux.getSeccomp()),
                 execFifo.toString(),
+                startResultFifo.toString(),
                 spec.getHooks() != null && (notEmpty(spec.getHooks().getPrestart()) || notEmpty(spec.getHooks().getCreateRuntime())),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getCreateContainer()),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getStartContainer()),
@@ -97,6 +99,7 @@ final class InitPlanFactory {
                         r.getSoft() == null ? 0 : r.getSoft(), r.getHard() == null ? 0 : r.getHard()));
             }
         }
+        byte[] filter = seccomp == null ? null : SeccompCompiler.compile(seccomp, Arch.nativeArch());
         return new ProcessPlan(
                 orEmpty(p.getArgs()),
                 orEmpty(p.getEnv()),
@@ -112,8 +115,9 @@ final class InitPlanFactory {
                 Boolean.TRUE.equals(p.getTerminal()),
                 p.getConsoleSize() == null || p.getConsoleSize().getHeight() == null ? 0 : p.getConsoleSize().getHeight(),
                 p.getConsoleSize() == null || p.getConsoleSize().getWidth() == null ? 0 : p.getConsoleSize().getWidth(),
-                seccomp == null ? null : SeccompCompiler.compile(seccomp, Arch.nativeArch()),
-                seccomp == null ? 0 : SeccompCompiler.flags(seccomp));
+                filter,
+                seccomp == null ? 0 : SeccompCompiler.flags(seccomp),
+                filter == null ? List.of() : JvmSyscalls.deniedBy(filter, Arch.nativeArch()));
     }
 
     /** null when the spec has no capabilities section: then the workload keeps the init's (all of root's). */

@@ -29,6 +29,7 @@ public final class StateStore {
     public static final Path DEFAULT_ROOT = Path.of("/run/libcontainer-j");
     static final String STATE_FILE = "state.json";
     static final String EXEC_FIFO = "exec.fifo";
+    static final String START_RESULT_FIFO = "start.result";
     private static final String LOCK_FILE = ".lock";
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
@@ -52,6 +53,11 @@ public final class StateStore {
 
     Path execFifo(String id) {
         return directory(id).resolve(EXEC_FIFO);
+    }
+
+    /** Where the init tells start why the workload could not start (see init.StartReport). */
+    Path startResultFifo(String id) {
+        return directory(id).resolve(START_RESULT_FIFO);
     }
 
     /** Claims the id: fails if a container of that id exists. */

@@ -40,6 +40,7 @@ public final class ContainerInit {
     private final Executor executor;
     private final InitLog log;
     private final WorkloadContext workload;
+    private StartReport startReport;
 
     public ContainerInit(Syscalls sys, SyncChannel channel, InitPlan plan, Executor executor, InitLog log) {
         this.sys = sys;
@@ -60,8 +61,9 @@ public final class ContainerInit {
         if (plan.newUtsNamespace()) setNames();
         if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
         new HookRunner(sys, InitFds.LOG).run("createContainer", plan.createContainerHooks(), stateJson("created"));
-        // The start gate must be opened while its host path is still visible.
+        // The start gate and the start result must be opened while their host paths are still visible.
         int startGate = sys.open(plan.execFifo(), OpenFlags.RDWR, 0);
+        startReport = new StartReport(sys, sys.open(plan.startResultFifo(), OpenFlags.RDWR, 0));
         steps.done("hooks");
         executor.prepare(workload);
         ClassPreloader.preloadIfDirectory(ContainerInit.class, INIT_PACKAGES);
@@ -79,12 +81,17 @@ public final class ContainerInit {
         }
         new ProcessAttributes(sys, log).apply(plan.process());
         executor.validate(workload);
+        if (executor.runsInProcess()) refuseAFilterTheJvmCannotLiveUnder();
         steps.done("pivot and the rest");
         log.debug("set-up done, waiting for start");
         return startGate;
     }
 
-    /** Blocks until `start` writes to the exec fifo, then runs startContainer hooks and the workload. */
+    /**
+     * Blocks until `start` writes to the exec fifo, then runs startContainer hooks and the workload. A workload
+     * that runs in this JVM gets the spec's identity and confinement first, on every thread of the JVM
+     * ({@link InProcessIdentity}): an executor that replaces the process applies them itself, at its execve.
+     */
     public int startWorkload(int startGate) throws Exception {
         byte[] one = new byte[1];
         if (sys.read(startGate, one, 0, 1) != 1) throw new IOException("start gate closed without a start");
@@ -92,7 +99,31 @@ public final class ContainerInit {
         new HookRunner(sys, InitFds.LOG).run("startContainer", plan.startContainerHooks(), stateJson("running"));
         sys.chdir(plan.process().cwd());
         if (plan.process().terminal()) new Console(sys).becomeControllingTerminal();
+        if (executor.runsInProcess()) {
+            sys.confineProcess(InProcessIdentity.of(plan.process()));
+            log.debug("workload confined: uid " + plan.process().uid() + ", gid " + plan.process().gid()
+                    + (plan.process().seccompFilter() == null ? "" : ", seccomp on every thread"));
+            startReport.started();
+        }
         return executor.run(workload);
+    }
+
+    /** Tells `start` why the workload did not start; nothing once it has. */
+    public void startFailed(String reason) {
+        if (startReport != null) startReport.failed(reason);
+    }
+
+    /**
+     * A workload run in this JVM runs under the container's seccomp filter together with the JVM: a filter
+     * that denies what the JVM needs would hang or crash it mid-run, so it is refused before the container is
+     * created, naming the calls.
+     */
+    private void refuseAFilterTheJvmCannotLiveUnder() throws ExecutorException {
+        java.util.List<String> denied = plan.process().jvmSyscallsDenied();
+        if (denied.isEmpty()) return;
+        throw new ExecutorException("config.json: linux.seccomp: the profile denies " + String.join(", ", denied)
+                + ", which the init JVM needs to run this workload in-process (the module runs in the JVM, under"
+                + " the same filter); allow " + (denied.size() == 1 ? "it" : "them") + " in the profile");
     }
 
     private void prepareRootfs() throws IOException {

@@ -62,11 +62,13 @@ public final class InitMain {
         try {
             status = init.startWorkload(startGate);
         } catch (ExecutorException e) {
-            log.error((e.exitStatus() == EXEC_FAILED ? "cannot start the workload: " : "the workload failed: ")
-                    + ContainerInit.describe(e));
+            log.error((e.exitStatus() == EXEC_FAILED || e.exitStatus() == ExecutorException.NOT_EXECUTABLE
+                    ? "cannot start the workload: " : "the workload failed: ") + ContainerInit.describe(e));
+            init.startFailed(ContainerInit.describe(e)); // nothing once the workload had started
             status = e.exitStatus();
         } catch (Throwable t) {
             log.error("cannot start the workload: " + ContainerInit.describe(t));
+            init.startFailed(ContainerInit.describe(t));
             status = EXEC_FAILED;
         }
         System.out.flush();

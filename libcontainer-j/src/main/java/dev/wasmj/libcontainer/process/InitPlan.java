@@ -8,6 +8,9 @@ import java.util.Map;
  * parsed into flags, capabilities into masks, paths made absolute. The init reads it from its sync socket
  * with {@link InitPlanCodec}, so it never loads a JSON library (start-up time is the init's critical path).
  *
+ * @param execFifo the start gate: {@code start} writes a byte to it
+ * @param startResultFifo where the init tells {@code start} why the workload could not start (see
+ *     {@code init.StartReport})
  * @param hasCreateRuntimeHooks whether the init must stop and let the runtime run them (a round trip
  *     otherwise saved)
  */
@@ -27,6 +30,7 @@ public record InitPlan(
         List<String> readonlyPaths,
         ProcessPlan process,
         String execFifo,
+        String startResultFifo,
         boolean hasCreateRuntimeHooks,
         List<HookEntry> createContainerHooks,
         List<HookEntry> startContainerHooks,
@@ -52,7 +56,9 @@ public record InitPlan(
 
     /**
      * The user process. capabilities: null to keep all, else {bounding, effective, permitted, inheritable,
-     * ambient}; seccompFilter: the compiled BPF program, or null.
+     * ambient}; seccompFilter: the compiled BPF program, or null; jvmSyscallsDenied: the system calls the init
+     * JVM needs to go on running under the filter that the filter does not allow (a workload run in-process
+     * cannot start under such a filter; an exec'd program does not care).
      */
     public record ProcessPlan(
             List<String> args,
@@ -70,5 +76,6 @@ public record InitPlan(
             int consoleRows,
             int consoleColumns,
             byte[] seccompFilter,
-            int seccompFlags) {}
+            int seccompFlags,
+            List<String> jvmSyscallsDenied) {}
 }

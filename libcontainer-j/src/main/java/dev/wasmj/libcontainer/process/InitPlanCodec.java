@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c34; // "JPL4": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c35; // "JPL5": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -57,6 +57,7 @@ public final class InitPlanCodec {
         writeStrings(out, p.readonlyPaths());
         writeProcess(out, p.process());
         out.writeUTF(p.execFifo());
+        out.writeUTF(p.startResultFifo());
         out.writeBoolean(p.hasCreateRuntimeHooks());
         writeHooks(out, p.createContainerHooks());
         writeHooks(out, p.startContainerHooks());
@@ -97,13 +98,14 @@ public final class InitPlanCodec {
         List<String> readonly = readStrings(in);
         ProcessPlan process = readProcess(in);
         String fifo = in.readUTF();
+        String startResult = in.readUTF();
         boolean createRuntime = in.readBoolean();
         List<HookEntry> createContainer = readHooks(in);
         List<HookEntry> startContainer = readHooks(in);
         int preserved = in.readInt();
         String executor = in.readUTF();
         return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, mounts, devices,
-                hostname, domainname, sysctl, masked, readonly, process, fifo, createRuntime, createContainer, startContainer,
+                hostname, domainname, sysctl, masked, readonly, process, fifo, startResult, createRuntime, createContainer, startContainer,
                 preserved, executor);
     }
 
@@ -135,6 +137,7 @@ public final class InitPlanCodec {
         out.writeInt(p.seccompFilter() == null ? -1 : p.seccompFilter().length);
         if (p.seccompFilter() != null) out.write(p.seccompFilter());
         out.writeInt(p.seccompFlags());
+        writeStrings(out, p.jvmSyscallsDenied());
     }
 
     private static ProcessPlan readProcess(DataInput in) throws IOException {
@@ -166,8 +169,9 @@ public final class InitPlanCodec {
             in.readFully(filter);
         }
         int filterFlags = in.readInt();
+        List<String> jvmDenied = readStrings(in);
         return new ProcessPlan(args, env, cwd, uid, gid, groups, umask, rlimits, nnp, oom, caps, terminal, rows, columns,
-                filter, filterFlags);
+                filter, filterFlags, jvmDenied);
     }
 
     private static void writeHooks(DataOutput out, List<HookEntry> hooks) throws IOException {

@@ -6,9 +6,12 @@ final class LinuxSyscalls implements Syscalls {
 
     private LinuxSyscalls() {}
 
+    /** How long the threads of a JVM get to take a workload's identity (they take microseconds). */
+    private static final int CONFINE_TIMEOUT_MILLIS = 5_000;
+
     @Override
     public int spawn(SpawnRequest r) {
-        SpawnRequest.Credentials c = r.credentials();
+        Credentials c = r.credentials();
         return Native.spawn(r.executable(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
                 r.fdMapPairs(), r.closeFrom(), r.newNamespaces(), r.joinPairs(), r.cgroupProcsFds(),
                 r.pidNamespaceFd(), r.newCgroupNamespace(), r.newSession(), r.cwd(), c != null,
@@ -22,6 +25,12 @@ final class LinuxSyscalls implements Syscalls {
         Native.execWorkload(r.path(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
                 r.fdMapPairs(), r.closeFrom(), r.uid(), r.gid(), r.additionalGids(), r.capabilities(),
                 r.noNewPrivileges(), r.seccompFilter(), r.seccompFlags());
+    }
+
+    @Override
+    public void confineProcess(Credentials c) {
+        Native.confineProcess(c.uid(), c.gid(), c.additionalGids(), c.capabilities(), c.noNewPrivileges(),
+                c.seccompFilter(), c.seccompFlags(), CONFINE_TIMEOUT_MILLIS);
     }
 
     @Override
@@ -99,6 +108,11 @@ final class LinuxSyscalls implements Syscalls {
     @Override
     public void mkfifo(String path, int mode) {
         Native.mkfifo(path, mode);
+    }
+
+    @Override
+    public int poll(int fd, int events, int timeoutMillis) {
+        return Native.poll(fd, events, timeoutMillis);
     }
 
     @Override

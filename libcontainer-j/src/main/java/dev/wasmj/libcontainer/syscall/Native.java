@@ -19,6 +19,11 @@ final class Native {
     static native void execWorkload(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int uid,
             int gid, int[] groups, long[] capabilities, boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags);
 
+    static native void confineProcess(int uid, int gid, int[] groups, long[] capabilities, boolean noNewPrivileges,
+            byte[] seccompFilter, int seccompFlags, int timeoutMillis);
+
+    static native int poll(int fd, int events, int timeoutMillis);
+
     static native int[] socketpair();
 
     static native int[] pipe();

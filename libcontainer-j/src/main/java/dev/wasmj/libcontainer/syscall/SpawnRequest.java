@@ -27,13 +27,6 @@ public final class SpawnRequest {
     private final String cwd;
     private final Credentials credentials;
 
-    /**
-     * Who the spawned program runs as, applied in the child after it joined its namespaces: how a process
-     * is exec'd into a running container without a JVM in between. Same fields and order as {@link ExecRequest}.
-     */
-    public record Credentials(int uid, int gid, int[] additionalGids, long[] capabilities, boolean noNewPrivileges,
-            byte[] seccompFilter, int seccompFlags) {}
-
     private SpawnRequest(Builder b) {
         this.executable = b.executable;
         this.argv = List.copyOf(b.argv);
@@ -54,7 +47,10 @@ public final class SpawnRequest {
         return cwd;
     }
 
-    /** The identity the child takes before exec, or null to keep the caller's. */
+    /**
+     * The identity the child takes before exec, after it joined its namespaces (how a process is exec'd into a
+     * running container without a JVM in between), or null to keep the caller's.
+     */
     public Credentials credentials() {
         return credentials;
     }

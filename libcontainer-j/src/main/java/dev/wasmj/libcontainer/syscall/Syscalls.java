@@ -19,6 +19,15 @@ public interface Syscalls {
     /** Replaces this process with the workload; returns only by throwing. */
     void exec(ExecRequest request);
 
+    /**
+     * Gives every thread of this process the identity {@code credentials} describes (groups, gid, uid, the
+     * capability sets, no_new_privs) and installs its seccomp filter on all of them (TSYNC): how an init JVM
+     * confines a workload it runs in-process. The capability sets are applied as given; no execve follows
+     * to derive them. Fails, naming the step (or the thread that did not follow in time), rather than leave
+     * any thread with more than it should keep.
+     */
+    void confineProcess(Credentials credentials);
+
     void kill(int pid, int signal);
 
     /** waitpid(pid, options); null when WNOHANG found nothing. */
@@ -68,6 +77,11 @@ public interface Syscalls {
     void dup2(int from, int to);
 
     void mkfifo(String path, int mode);
+
+    /** poll(2) on one fd: the events that occurred (POLLIN, POLLHUP, ...), or 0 when the timeout passed. */
+    int poll(int fd, int events, int timeoutMillis);
+
+    int POLLIN = 0x1;
 
     void sendFd(int socket, int fd, String name);
 

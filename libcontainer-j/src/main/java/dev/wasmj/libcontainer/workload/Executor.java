@@ -17,6 +17,16 @@ public interface Executor {
     void validate(WorkloadContext context) throws ExecutorException;
 
     /**
+     * Whether {@link #run} runs the workload in this JVM (the default) rather than replacing the process with
+     * an execve. Asked after {@link #validate}. An in-process workload is confined by the init before
+     * {@code run} (the spec's user, groups, capabilities, no_new_privs and seccomp, on every thread of the
+     * JVM); an executor that execs must apply them at its execve, as {@link NativeExecutor} does.
+     */
+    default boolean runsInProcess() {
+        return true;
+    }
+
+    /**
      * Runs the workload after start. An executor that replaces the process (execve) never returns; one
      * that runs the workload in-process returns its exit status.
      */

@@ -5,8 +5,10 @@ package dev.wasmj.libcontainer.workload;
  * error or the shim log), the exit status what the container's process ends with.
  */
 public class ExecutorException extends Exception {
-    /** As a shell answers for a command it cannot run. */
+    /** As a shell answers for a command it cannot find (or otherwise cannot run). */
     public static final int CANNOT_RUN = 127;
+    /** As a shell answers for a command it found but cannot execute (permission, format). */
+    public static final int NOT_EXECUTABLE = 126;
     private static final long serialVersionUID = 1L;
     private final int exitStatus;
 

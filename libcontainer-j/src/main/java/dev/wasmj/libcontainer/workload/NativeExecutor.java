@@ -2,6 +2,7 @@ package dev.wasmj.libcontainer.workload;
 
 import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.process.InitPlan.ProcessPlan;
+import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.ExecRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import java.nio.file.Path;
@@ -36,8 +37,19 @@ public final class NativeExecutor implements Executor {
         try {
             ctx.syscalls().exec(request);
         } catch (SyscallException e) {
-            throw new ExecutorException("exec " + program + ": " + e.getMessage(), e);
+            throw new ExecutorException("exec " + program + ": " + e.getMessage(), exitStatus(e), e);
         }
         throw new IllegalStateException("exec returned");
+    }
+
+    /** A shell's answer: 127 when execve found no such program, 126 when it found one it may not run. */
+    static int exitStatus(SyscallException e) {
+        boolean notFound = e.call().equals("execve") && (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR);
+        return notFound ? ExecutorException.CANNOT_RUN : ExecutorException.NOT_EXECUTABLE;
+    }
+
+    @Override
+    public boolean runsInProcess() {
+        return false;
     }
 }

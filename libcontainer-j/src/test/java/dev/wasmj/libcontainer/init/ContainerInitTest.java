@@ -19,6 +19,7 @@ import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.MountFlags;
 import dev.wasmj.libcontainer.syscall.RecordingSyscalls;
 import dev.wasmj.libcontainer.workload.Executor;
+import dev.wasmj.libcontainer.workload.ExecutorException;
 import dev.wasmj.libcontainer.workload.WorkloadContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -55,6 +56,7 @@ class ContainerInitTest {
     private Path rootfs;
     private Path hostData;
     private Path execFifo;
+    private Path startResult;
     private Path maskedFile;
     private Path maskedDir;
     private Path readonlyDir;
@@ -76,6 +78,7 @@ class ContainerInitTest {
         rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         hostData = Files.createDirectories(tmp.resolve("host-data"));
         execFifo = tmp.resolve("exec.fifo");
+        startResult = tmp.resolve("start.result");
         // Masked and read-only paths are container paths checked after pivot_root; with the double nothing is
         // pivoted, so they are looked up on the host: use host paths this test controls.
         maskedFile = Files.writeString(tmp.resolve("masked-file"), "secret");
@@ -132,8 +135,19 @@ class ContainerInitTest {
     }
 
     private InitPlan plan(boolean newMountNamespace, List<MountEntry> mounts) throws IOException {
-        ProcessPlan process = new ProcessPlan(List.of("/bin/app", "arg"), List.of("PATH=/bin"), "/work", 0, 0,
-                new int[0], 022, List.of(new Rlimit(7, 1024, 2048)), false, null, null, false, 0, 0, null, 0);
+        return plan(newMountNamespace, mounts, new ProcessPlan(List.of("/bin/app", "arg"), List.of("PATH=/bin"), "/work",
+                0, 0, new int[0], 022, List.of(new Rlimit(7, 1024, 2048)), false, null, null, false, 0, 0, null, 0, List.of()));
+    }
+
+    /** uid 1000, gid 1000, group 10, a capabilities section, no_new_privs and a (one-instruction) filter. */
+    private static ProcessPlan confinedProcess(List<String> jvmSyscallsDenied) {
+        long netBindService = 1L << 10;
+        return new ProcessPlan(List.of("/bin/app"), List.of("PATH=/bin"), "/work", 1000, 1000, new int[] {10}, 022,
+                List.of(), true, null, new long[] {netBindService | 1, netBindService | 1, netBindService | 1, netBindService, netBindService}, false, 0, 0,
+                new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f}, 0, jvmSyscallsDenied);
+    }
+
+    private InitPlan plan(boolean newMountNamespace, List<MountEntry> mounts, ProcessPlan process) throws IOException {
         return new InitPlan(
                 "c1",
                 rootfs.toString(),
@@ -150,6 +164,7 @@ class ContainerInitTest {
                 List.of(readonlyDir.toString(), absent.toString()),
                 process,
                 execFifo.toString(),
+                startResult.toString(),
                 true,
                 List.of(new HookEntry("/bin/hook-create", List.of("/bin/hook-create", "now"), List.of(), 0)),
                 List.of(),
@@ -343,11 +358,70 @@ class ContainerInitTest {
         assertTrue(executor.validatedAt > 0);
     }
 
+    @Test
+    void anInProcessWorkloadIsConfinedOnceStartedAndBeforeItRuns() throws Exception {
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        ContainerInit init = init(plan(true, specMounts(), confinedProcess(List.of())));
+        int startGate = init.setUp(new SetUpSteps());
+        runtime.get(30, TimeUnit.SECONDS);
+        int setUpCalls = sys.count();
+        sys.readsReturnOneByte(1);
+
+        assertEquals(RecordingExecutor.EXIT_STATUS, init.startWorkload(startGate));
+
+        // The gate, then the cwd, then the identity on every thread, then start is told, then the workload runs.
+        List<String> calls = sys.calls().subList(setUpCalls, sys.calls().size());
+        assertEquals("read(" + startGate + ", 1)", calls.get(0));
+        assertEquals("close(" + startGate + ")", calls.get(1));
+        assertEquals("chdir(/work)", calls.get(2));
+        // Execve's rules for uid 1000: only the ambient capability stays effective and permitted.
+        assertEquals("confineProcess(uid=1000, gid=1000, groups=[10], caps=[bnd 0x401, eff 0x400, prm 0x400, inh 0x400,"
+                + " amb 0x400], nnp=true, seccomp=1 insns)", calls.get(3));
+        assertTrue(calls.get(4).startsWith("close("), "the start result is closed (started) before the workload runs: " + calls);
+        assertEquals(setUpCalls + 5, executor.ranAt, "run() right after: " + calls);
+    }
+
+    @Test
+    void aWorkloadThatExecsIsNotConfinedByTheInitButAtItsExecve() throws Exception {
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        executor.inProcess = false;
+        ContainerInit init = init(plan(true, specMounts(), confinedProcess(List.of("futex"))));
+        int startGate = init.setUp(new SetUpSteps()); // a filter the JVM could not live under is fine for an exec
+        runtime.get(30, TimeUnit.SECONDS);
+        int setUpCalls = sys.count();
+        sys.readsReturnOneByte(1);
+
+        init.startWorkload(startGate);
+
+        List<String> calls = sys.calls().subList(setUpCalls, sys.calls().size());
+        assertEquals(List.of("read(" + startGate + ", 1)", "close(" + startGate + ")", "chdir(/work)"), calls,
+                "no confinement, and the start result stays open for the execve to close");
+    }
+
+    @Test
+    void aFilterDenyingWhatTheJvmNeedsIsRefusedAtCreateForAnInProcessWorkload() throws Exception {
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        ContainerInit init = init(plan(true, specMounts(), confinedProcess(List.of("clone", "futex"))));
+        ExecutorException e = assertThrows(ExecutorException.class, () -> init.setUp(new SetUpSteps()));
+        runtime.get(30, TimeUnit.SECONDS);
+        assertTrue(e.getMessage().startsWith("config.json: linux.seccomp: the profile denies clone, futex, which the init"
+                + " JVM needs to run this workload in-process"), e.getMessage());
+        assertTrue(sys.callsStartingWith("confineProcess").isEmpty());
+    }
+
     /** Records when it was called, counted in the double's calls. */
     static final class RecordingExecutor implements Executor {
+        static final int EXIT_STATUS = 42;
         int preparedAt = -1;
         int validatedAt = -1;
+        int ranAt = -1;
+        boolean inProcess = true;
         WorkloadContext context;
+
+        @Override
+        public boolean runsInProcess() {
+            return inProcess;
+        }
 
         @Override
         public void prepare(WorkloadContext ctx) {
@@ -362,7 +436,8 @@ class ContainerInitTest {
 
         @Override
         public int run(WorkloadContext ctx) {
-            throw new AssertionError("run() is for startWorkload, not setUp");
+            ranAt = ((RecordingSyscalls) ctx.syscalls()).count();
+            return EXIT_STATUS;
         }
     }
 }

@@ -61,6 +61,7 @@ class InitFromDirectoryTest {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private Path rootfs;
     private Path fifo;
+    private Path startResult;
     private Path log;
 
     @BeforeEach
@@ -79,6 +80,8 @@ class InitFromDirectoryTest {
         for (String dir : List.of("proc", "dev", "sys", "tmp")) Files.createDirectories(rootfs.resolve(dir));
         fifo = tmp.resolve("exec.fifo");
         sys.mkfifo(fifo.toString(), 0600);
+        startResult = tmp.resolve("start.result");
+        sys.mkfifo(startResult.toString(), 0600);
         log = tmp.resolve("init.log");
     }
 
@@ -90,7 +93,7 @@ class InitFromDirectoryTest {
 
     private InitPlan plan(String hostname, List<String> args) {
         ProcessPlan process = new ProcessPlan(args, List.of("PATH=/bin", "HOME=/"), "/", 0, 0, new int[0], 022,
-                List.of(), false, null, null, false, 0, 0, null, 0);
+                List.of(), false, null, null, false, 0, 0, null, 0, List.of());
         return new InitPlan(
                 "from-dir",
                 rootfs.toString(),
@@ -110,6 +113,7 @@ class InitFromDirectoryTest {
                 List.of("/proc/sys", "/proc/sysrq-trigger"),
                 process,
                 fifo.toString(),
+                startResult.toString(),
                 true,
                 List.of(),
                 List.of(),

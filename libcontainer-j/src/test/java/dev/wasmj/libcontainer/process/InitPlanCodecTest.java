@@ -53,7 +53,8 @@ class InitPlanCodecTest {
                 24,
                 80,
                 new byte[] {6, 0, 0, 0, 0, 0, (byte) 0xff, 0x7f},
-                4);
+                4,
+                List.of("futex", "clone"));
         return new InitPlan(
                 "my-container.1",
                 "/var/lib/bundles/x/rootfs",
@@ -77,6 +78,7 @@ class InitPlanCodecTest {
                 List.of("/proc/sys", "/proc/sysrq-trigger"),
                 process,
                 "/run/libcontainer-j/my-container.1/exec.fifo",
+                "/run/libcontainer-j/my-container.1/start.result",
                 true,
                 List.of(new HookEntry("/usr/bin/hook", List.of("hook", "create", longArg), List.of("A=1"), 5)),
                 List.of(new HookEntry("/usr/bin/start", List.of(), List.of(), 0)),
@@ -114,6 +116,7 @@ class InitPlanCodecTest {
         assertEquals(sent.maskedPaths(), got.maskedPaths());
         assertEquals(sent.readonlyPaths(), got.readonlyPaths());
         assertEquals(sent.execFifo(), got.execFifo());
+        assertEquals(sent.startResultFifo(), got.startResultFifo());
         assertEquals(sent.hasCreateRuntimeHooks(), got.hasCreateRuntimeHooks());
         assertEquals(sent.createContainerHooks(), got.createContainerHooks());
         assertEquals(sent.startContainerHooks(), got.startContainerHooks());
@@ -158,10 +161,10 @@ class InitPlanCodecTest {
     @Test
     void nullsAndEmptiesStayWhatTheyWere() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], -1, List.of(), false,
-                null, null, false, 0, 0, null, 0);
+                null, null, false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, false, false,
                 List.of(new MountEntry("/x", null, null, 0, 0, null)), List.of(), null, null, Map.of(), List.of(),
-                List.of(), process, "/f", false, List.of(), List.of(), 0, "native");
+                List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
         MountEntry m = got.mounts().get(0);
         assertNull(m.type());
@@ -181,9 +184,9 @@ class InitPlanCodecTest {
     @Test
     void zeroOomScoreAdjAndEmptyCapabilitiesAreKept() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], 0, List.of(), false,
-                0, new long[5], false, 0, 0, null, 0);
+                0, new long[5], false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, List.of(), List.of(), "h", "d", Map.of(),
-                List.of(), List.of(), process, "/f", false, List.of(), List.of(), 0, "native");
+                List.of(), List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
         assertEquals(Integer.valueOf(0), got.process().oomScoreAdj());
         assertArrayEquals(new long[5], got.process().capabilities());

@@ -108,6 +108,22 @@ public final class RecordingSyscalls implements Syscalls {
         record("kill", pid, signal);
     }
 
+    /**
+     * Recorded as {@code confineProcess(uid=1000, gid=1000, groups=[10], caps=[bnd 0x.., eff 0x.., prm 0x.., inh 0x..,
+     * amb 0x..], nnp=true, seccomp=24 insns)}; {@code caps=keep} and {@code seccomp=none} when absent.
+     */
+    @Override
+    public void confineProcess(Credentials c) {
+        String caps = "keep";
+        if (c.capabilities() != null) {
+            long[] m = c.capabilities();
+            caps = String.format("[bnd 0x%x, eff 0x%x, prm 0x%x, inh 0x%x, amb 0x%x]", m[0], m[1], m[2], m[3], m[4]);
+        }
+        record("confineProcess", "uid=" + c.uid(), "gid=" + c.gid(), "groups=" + Arrays.toString(c.additionalGids()),
+                "caps=" + caps, "nnp=" + c.noNewPrivileges(),
+                "seccomp=" + (c.seccompFilter() == null ? "none" : c.seccompFilter().length / 8 + " insns"));
+    }
+
     @Override
     public WaitStatus waitpid(int pid, int options) {
         record("waitpid", pid, options);
@@ -161,7 +177,21 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public int read(int fd, byte[] buffer, int offset, int length) {
         record("read", fd, length);
+        synchronized (this) {
+            if (readBytes > 0 && length > 0) {
+                readBytes--;
+                return 1;
+            }
+        }
         return 0;
+    }
+
+    private int readBytes;
+
+    /** The next {@code count} reads return one byte each (e.g. the start gate's), then reads see end of file. */
+    public synchronized RecordingSyscalls readsReturnOneByte(int count) {
+        readBytes = count;
+        return this;
     }
 
     /** Always writes everything. */
@@ -190,6 +220,13 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public void mkfifo(String path, int mode) {
         record("mkfifo", path, octal(mode));
+    }
+
+    /** Every fd is readable at once: a test's fd is a file it prepared. */
+    @Override
+    public int poll(int fd, int events, int timeoutMillis) {
+        record("poll", fd, events, timeoutMillis);
+        return events;
     }
 
     @Override

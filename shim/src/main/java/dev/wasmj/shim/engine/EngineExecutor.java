@@ -132,6 +132,12 @@ public final class EngineExecutor implements Executor {
         throw new ExecutorException(argv0 + " is neither a Wasm module nor a Linux executable");
     }
 
+    /** A native argv0 is exec'd (and confines itself at its execve); a module runs here, confined by the init. */
+    @Override
+    public boolean runsInProcess() {
+        return !runsNatively;
+    }
+
     @Override
     public int run(WorkloadContext context) throws ExecutorException {
         if (runsNatively) return nativeExecutor.run(context);

@@ -8,7 +8,8 @@ import java.nio.ByteOrder;
  * {@code struct seccomp_data}. It first checks the program as the kernel's classic-BPF and seccomp checkers do
  * (length, known opcodes, aligned in-bounds loads, jumps inside the program, a return at the end), so a filter
  * that passes here is also one the kernel takes. Opcodes are written out from linux/bpf_common.h, not taken
- * from the code under test.
+ * from the compiler. The runtime uses it to tell whether the init JVM can live under a filter
+ * ({@link JvmSyscalls}); the tests, to check what the compiler emits.
  */
 final class BpfInterpreter {
     static final int LD_W_ABS = 0x20;
