@@ -38,7 +38,7 @@ import java.util.zip.GZIPOutputStream;
  *         .build(tmp.resolve("hello.tar"));
  * }</pre>
  *
- * <p>Everything is deterministic (fixed times, sorted entries, uid/gid 0), so the same input gives the
+ * <p>Everything is deterministic (fixed times, sorted entries, uid/gid 0 unless a file says otherwise), so the same input gives the
  * same digests. The tars are written here as ustar rather than with the {@code tar} command: the entries
  * (owner root, exact modes, files that exist only as bytes in the test) are then exactly what the test
  * says, whatever the host's files or tar version, and nothing needs to be staged on disk first.
@@ -196,6 +196,12 @@ public final class OciImage {
 
         public Builder file(String path, String content, int mode) {
             return file(path, content.getBytes(StandardCharsets.UTF_8), mode);
+        }
+
+        /** A regular file owned by {@code uid:gid} (the others are root's). */
+        public Builder file(String path, String content, int mode, int uid, int gid) {
+            layer().put(path, new Entry('0', content.getBytes(StandardCharsets.UTF_8), mode, null, uid, gid));
+            return this;
         }
 
         /** A host file's bytes as this file of the image. */
@@ -433,7 +439,11 @@ public final class OciImage {
     private record RawLayer(String mediaType, byte[] blob) implements Layer {}
 
     /** A tar entry: type '0' file, '2' symlink, '5' directory. */
-    private record Entry(char type, byte[] content, int mode, String linkTarget) {}
+    private record Entry(char type, byte[] content, int mode, String linkTarget, int uid, int gid) {
+        Entry(char type, byte[] content, int mode, String linkTarget) {
+            this(type, content, mode, linkTarget, 0, 0);
+        }
+    }
 
     private static final class TarLayer implements Layer {
         /** Sorted by path: a parent ("a") sorts before its children ("a/b"). */
@@ -507,8 +517,8 @@ public final class OciImage {
             put(h, 345, 155, java.util.Arrays.copyOfRange(full, 0, split));
         }
         octal(h, 100, 8, e.mode());
-        octal(h, 108, 8, 0); // uid
-        octal(h, 116, 8, 0); // gid
+        octal(h, 108, 8, e.uid());
+        octal(h, 116, 8, e.gid());
         octal(h, 124, 12, size);
         octal(h, 136, 12, MTIME);
         h[156] = (byte) e.type();
@@ -519,8 +529,8 @@ public final class OciImage {
         }
         put(h, 257, 6, "ustar\0".getBytes(StandardCharsets.US_ASCII));
         put(h, 263, 2, "00".getBytes(StandardCharsets.US_ASCII));
-        put(h, 265, 32, "root".getBytes(StandardCharsets.US_ASCII));
-        put(h, 297, 32, "root".getBytes(StandardCharsets.US_ASCII));
+        if (e.uid() == 0) put(h, 265, 32, "root".getBytes(StandardCharsets.US_ASCII)); // else no name: the id counts
+        if (e.gid() == 0) put(h, 297, 32, "root".getBytes(StandardCharsets.US_ASCII));
         // Checksum: the sum of all bytes with the checksum field as spaces; 6 octal digits, NUL, space.
         java.util.Arrays.fill(h, 148, 156, (byte) ' ');
         long sum = 0;

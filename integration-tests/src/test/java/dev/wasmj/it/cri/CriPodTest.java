@@ -9,17 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.cri.proto.Capability;
 import dev.wasmj.it.cri.proto.ContainerConfig;
 import dev.wasmj.it.cri.proto.ContainerMetadata;
 import dev.wasmj.it.cri.proto.ContainerState;
 import dev.wasmj.it.cri.proto.ContainerStats;
 import dev.wasmj.it.cri.proto.ContainerStatus;
+import dev.wasmj.it.cri.proto.Int64Value;
 import dev.wasmj.it.cri.proto.LinuxContainerConfig;
 import dev.wasmj.it.cri.proto.LinuxContainerResources;
 import dev.wasmj.it.cri.proto.NamespaceMode;
 import dev.wasmj.it.cri.proto.PodSandboxConfig;
 import dev.wasmj.it.cri.proto.PodSandboxStats;
 import dev.wasmj.it.cri.proto.RunPodSandboxRequest;
+import dev.wasmj.it.cri.proto.SecurityProfile;
 import dev.wasmj.it.cri.proto.UpdateContainerResourcesRequest;
 import dev.wasmj.it.support.RootOnly;
 import dev.wasmj.it.support.ShimServers;
@@ -251,6 +254,48 @@ class CriPodTest {
                 "no mount of the failed container: " + Containerd.mountsUnder(node.containerd().dir()));
         assertFalse(Files.exists(node.containerd().bundle(CriFixture.K8S_NAMESPACE, bad)), "its bundle is removed");
         remove(podId);
+    }
+
+    /**
+     * What a restricted Kubernetes pod asks: runAsUser and runAsGroup 1000 (runAsNonRoot is the kubelet's check of
+     * that uid), allowPrivilegeEscalation false (no_new_privs), capabilities drop ALL and seccomp RuntimeDefault.
+     * It holds for a Wasm container as for a native sidecar: each reports its own /proc status, and neither may
+     * write root's files.
+     */
+    @Test
+    void aRestrictedSecurityContextHoldsForWasmContainersAndANativeSidecar() {
+        PodSandboxConfig pod = pod("restricted");
+        String podId = Pods.run(cri, pod);
+        String status = Pods.create(cri, podId, pod, restricted(Pods.container("status", wasm, "cat", "/proc/self/status")));
+        String writer = Pods.create(cri, podId, pod, restricted(Pods.container("writer", wasm, "write", "/etc/greeting", "x")));
+        String nativeSidecar = Pods.create(cri, podId, pod, restricted(Pods.container("native", busybox)
+                .addCommand("sh").addCommand("-c").addCommand("cat /proc/self/status; touch /etc/planted")));
+        for (String id : List.of(status, writer, nativeSidecar)) cri.startContainer(id);
+
+        assertEquals(0, Pods.awaitState(cri, status, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+        assertEquals(1, Pods.awaitState(cri, writer, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+        assertEquals(1, Pods.awaitState(cri, nativeSidecar, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+        for (String container : List.of("status", "native")) {
+            String log = String.join("\n", Pods.log(pod, container));
+            for (String line : List.of("Uid:\t1000\t1000\t1000\t1000", "Gid:\t1000\t1000\t1000\t1000",
+                    "CapEff:\t0000000000000000", "CapPrm:\t0000000000000000", "CapBnd:\t0000000000000000",
+                    "NoNewPrivs:\t1", "Seccomp:\t2")) {
+                assertTrue(log.contains(" stdout F " + line), container + " shows " + line + ":\n" + log);
+            }
+        }
+        assertTrue(String.join("\n", Pods.log(pod, "writer")).contains("probe: /etc/greeting: Permission denied"));
+        assertTrue(String.join("\n", Pods.log(pod, "native")).contains("touch: /etc/planted: Permission denied"));
+        remove(podId);
+    }
+
+    private static ContainerConfig.Builder restricted(ContainerConfig.Builder container) {
+        container.getLinuxBuilder().getSecurityContextBuilder()
+                .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+                .setRunAsGroup(Int64Value.newBuilder().setValue(1000))
+                .setNoNewPrivs(true)
+                .setCapabilities(Capability.newBuilder().addDropCapabilities("ALL"))
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault));
+        return container;
     }
 
     @Test

@@ -87,6 +87,31 @@ class BadInputTest extends ContainerTestBase {
         assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "user namespaces are not supported yet");
     }
 
+    /** A global sysctl would be written to the host's kernel: refused, naming the key, and the host keeps its value. */
+    @Test
+    void aSysctlOutsideTheContainersNamespacesIsRefused() throws Exception {
+        String hostValue = Files.readString(Path.of("/proc/sys/kernel/panic"));
+        BusyboxBundle b = bundle();
+        b.linux().putObject("sysctl").put("kernel.panic", "42");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "config.json: linux.sysctl: \"kernel.panic\" is not in a kernel namespace of the container");
+        assertEquals(hostValue, Files.readString(Path.of("/proc/sys/kernel/panic")));
+    }
+
+    @Test
+    void aNetworkSysctlWithoutANetworkNamespaceIsRefused() throws Exception {
+        BusyboxBundle b = bundle();
+        com.fasterxml.jackson.databind.node.ArrayNode namespaces = b.linux().withArray("namespaces");
+        for (int i = namespaces.size() - 1; i >= 0; i--) {
+            if ("network".equals(namespaces.get(i).get("type").asText())) namespaces.remove(i);
+        }
+        b.linux().putObject("sysctl").put("net.ipv4.ip_forward", "1");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "config.json: linux.sysctl: \"net.ipv4.ip_forward\" needs a network namespace of the container's own");
+    }
+
     @Test
     void missingExecutable() throws Exception {
         BusyboxBundle b = bundle();

@@ -1,6 +1,7 @@
 package dev.wasmj.it.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,12 +10,20 @@ import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A container joins another's network, ipc and uts namespaces by path (as a pod's containers join the pause container). */
+/**
+ * A container joins another's namespaces by path: network, ipc and uts (as a pod's containers join the pause
+ * container), and mount (it sees the other's files); and a container may have no mount namespace at all.
+ */
 class NamespaceJoinTest extends ContainerTestBase {
+    private final Syscalls sys = Syscalls.linux();
+
     @Test
     void secondContainerJoinsTheFirstsNamespaces() throws Exception {
         StateStore store = new StateStore(tmp.resolve("state"));
@@ -48,5 +57,61 @@ class NamespaceJoinTest extends ContainerTestBase {
         } finally {
             pause.delete(true);
         }
+    }
+
+    /** runc, crun and youki run it: the second container sees the first's files, from the first's root. */
+    @Test
+    void aContainerJoinsAnotherContainersMountNamespace() throws Exception {
+        StateStore store = new StateStore(tmp.resolve("state"));
+        BusyboxBundle first = BusyboxBundle.create(tmp).shell("echo only in the first > /tmp/marker; sleep 1000");
+        Container owner = Container.create(store, CreateRequest.builder("owner", first.dir()));
+        try {
+            owner.start();
+            int pid = owner.pid();
+            Path marker = first.rootfs().resolve("tmp/marker");
+            for (int i = 0; i < 500 && !Files.exists(marker); i++) Thread.sleep(10);
+            BusyboxBundle second = BusyboxBundle.create(tmp, "cat", "/tmp/marker");
+            ArrayNode namespaces = second.linux().putArray("namespaces");
+            namespaces.addObject().put("type", "mount").put("path", "/proc/" + pid + "/ns/mnt");
+            namespaces.addObject().put("type", "pid").put("path", "/proc/" + pid + "/ns/pid");
+            second.write();
+            Path out = tmp.resolve("joined.out");
+            int outFd = sys.open(out.toString(), OpenFlags.WRONLY | OpenFlags.CREAT | OpenFlags.TRUNC, 0644);
+            Container joined;
+            try {
+                joined = Container.create(store, CreateRequest.builder("joined", second.dir()).stdio(0, outFd, outFd));
+            } finally {
+                sys.close(outFd);
+            }
+            joined.start();
+            assertEquals(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")),
+                    Files.readSymbolicLink(Path.of("/proc/" + joined.pid() + "/ns/mnt")), "the first's mount namespace");
+            assertEquals(0, joined.waitForExit());
+            joined.delete(false);
+            assertEquals("only in the first\n", Files.readString(out), "the first's files, not its own rootfs");
+            assertFalse(Files.exists(second.rootfs().resolve("tmp/marker")));
+        } finally {
+            owner.delete(true);
+        }
+    }
+
+    /** Without a mount entry the container shares the runtime's mount namespace: no rootfs switch, as runc does. */
+    @Test
+    void aContainerWithoutAMountNamespaceSharesTheRuntimes() throws Exception {
+        StateStore store = new StateStore(tmp.resolve("state"));
+        Path seen = tmp.resolve("seen-from-the-container");
+        BusyboxBundle b = BusyboxBundle.create(tmp, "/bin/busybox", "sh", "-c",
+                "readlink /proc/self/ns/mnt > " + seen + "; test -x /bin/busybox && echo host files >> " + seen);
+        ArrayNode namespaces = b.linux().putArray("namespaces");
+        namespaces.addObject().put("type", "pid");
+        namespaces.addObject().put("type", "uts");
+        b.write();
+        Container c = Container.create(store, CreateRequest.builder("no-mnt", b.dir()));
+        c.start();
+        assertEquals(0, c.waitForExit());
+        c.delete(false);
+        List<String> lines = Files.readAllLines(seen);
+        assertEquals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString(), lines.get(0));
+        assertEquals("host files", lines.get(1), "it wrote to the host's " + tmp + ": no rootfs switch");
     }
 }

@@ -37,6 +37,26 @@ class SeccompTest extends ContainerTestBase {
         assertTrue(r.stdout().contains("Seccomp:\t2"), "filter mode: " + r);
     }
 
+    /**
+     * A profile that does not allow close_range (older Docker profiles, generated ones, custom Localhost ones)
+     * must not stop the container: whatever the runtime itself needs to finish the exec happens before the
+     * filter goes in.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aProfileWithoutCloseRangeStillRunsTheProgram(boolean noNewPrivileges) {
+        BusyboxBundle b = BusyboxBundle.create(tmp, "echo", "ran");
+        ((ObjectNode) b.config().get("process")).put("noNewPrivileges", noNewPrivileges);
+        ObjectNode seccomp = b.linux().putObject("seccomp").put("defaultAction", "SCMP_ACT_ALLOW");
+        ObjectNode rule = seccomp.putArray("syscalls").addObject();
+        rule.putArray("names").add("close_range");
+        rule.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 1);
+        b.write();
+        Cli.Result r = cli.run("run", "--bundle", b.dir().toString(), "no-close-range-" + noNewPrivileges);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("ran\n", r.stdout(), r.toString());
+    }
+
     @Test
     void killActionEndsTheProcessWithSigsys() {
         BusyboxBundle b = BusyboxBundle.create(tmp, "mkdir", "/tmp/x");

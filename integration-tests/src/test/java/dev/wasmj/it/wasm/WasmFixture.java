@@ -42,7 +42,18 @@ public final class WasmFixture {
      * garbage), /app.txt (text), /etc/greeting, an empty /tmp, and GREETING in the image's env.
      */
     public static String probeImage(Ctr ctr, Path tmp) {
-        return OciImage.builder().ref("docker.io/wasmj/probe:it").platform("wasi", "wasm")
+        return probeImageBuilder().ref("docker.io/wasmj/probe:it").build(tmp.resolve("probe.tar")).importInto(ctr);
+    }
+
+    /** A file of the probe image owned by uid 1000 and readable only by it (0600). */
+    public static final String PRIVATE_FILE = "/home/user/private";
+
+    /**
+     * The probe image's files, env and entrypoint, plus {@link #PRIVATE_FILE} and a root-owned /home; the
+     * caller names the image (and may set its user) before building it.
+     */
+    public static OciImage.Builder probeImageBuilder() {
+        return OciImage.builder().platform("wasi", "wasm")
                 .file("/probe.wasm", TestPrograms.c("probe"), 0755)
                 .file("/hello.wasm", TestPrograms.wat("hello"), 0755)
                 .file("/funcs.wasm", TestPrograms.wat("funcs"), 0755)
@@ -54,9 +65,10 @@ public final class WasmFixture {
                 .file("/etc/greeting", GREETING, 0644)
                 .directory("/tmp", 01777)
                 .env("GREETING", "from the image")
-                .entrypoint("/probe.wasm")
-                .build(tmp.resolve("probe.tar"))
-                .importInto(ctr);
+                .directory("/home", 0755)
+                .directory("/home/user", 0755)
+                .file(PRIVATE_FILE, "uid 1000's own\n", 0600, 1000, 1000)
+                .entrypoint("/probe.wasm");
     }
 
     /** {@code ctr run --rm --platform wasi/wasm --runtime io.containerd.wasmtime.v1 [options] image id [args]}. */

@@ -86,8 +86,13 @@ final class Commands {
         try {
             c.start();
         } catch (ContainerException e) {
+            // The workload could not start: say why, and end as its init did (127 not found, 126 not
+            // executable, as a shell does). Detached, nobody waits: the error alone.
+            log.error(e.getMessage());
+            System.err.println("libcontainer-j: " + e.getMessage());
+            int status = cl.flag("detach") ? 1 : c.waitForExit();
             c.delete(true);
-            throw e;
+            return status;
         }
         if (cl.flag("detach")) return 0;
         int status = c.waitForExit();

@@ -44,6 +44,7 @@ final class ContainerCreator {
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
         Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
+        Sysctls.check(spec.getLinux() == null ? null : spec.getLinux().getSysctl(), namespaces);
         CgroupManager cgroups = cgroups(spec, request.id);
         long specRead = System.nanoTime();
 

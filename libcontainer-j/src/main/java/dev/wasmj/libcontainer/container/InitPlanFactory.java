@@ -44,6 +44,7 @@ final class InitPlanFactory {
                 MountOptions.rootPropagation(linux.getRootfsPropagation()),
                 namespaces.isNew(CloneFlags.NEWNS),
                 namespaces.isNew(CloneFlags.NEWUTS),
+                namespaces.path("mount"),
                 mounts(spec.getMounts()),
                 devices(linux.getDevices()),
                 spec.getHostname() == null || spec.getHostname().isEmpty() ? null : spec.getHostname(),

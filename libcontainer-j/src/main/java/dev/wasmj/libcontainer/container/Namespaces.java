@@ -26,7 +26,6 @@ final class Namespaces {
     static Namespaces of(List<LinuxNamespace> namespaces) throws ContainerException {
         List<LinuxNamespace> list = namespaces == null ? List.of() : namespaces;
         int flags = 0;
-        boolean mount = false;
         for (int i = 0; i < list.size(); i++) {
             LinuxNamespace ns = list.get(i);
             String field = "config.json: linux.namespaces[" + i + "]";
@@ -39,19 +38,14 @@ final class Namespaces {
             }
             Integer flag = FLAGS.get(type);
             if (flag == null) throw new ContainerException(field + ".type: unknown namespace \"" + type + "\"");
-            if (flag == CloneFlags.NEWNS) mount = true;
             if (ns.getPath() == null || ns.getPath().isEmpty()) {
                 flags |= flag;
             } else {
-                if (flag == CloneFlags.NEWNS) {
-                    throw new ContainerException(field + ": joining a mount namespace is not supported yet");
-                }
                 if (!Files.exists(Path.of(ns.getPath()))) {
                     throw new ContainerException(field + ".path: " + ns.getPath() + " does not exist");
                 }
             }
         }
-        if (!mount) throw new ContainerException("config.json: linux.namespaces: a mount namespace is required");
         return new Namespaces(flags, list);
     }
 
@@ -59,10 +53,26 @@ final class Namespaces {
         return (newFlags & flag) != 0;
     }
 
+    /** Whether the container has a namespace of this spec type, new or joined by path. */
+    boolean has(String type) {
+        return namespaces.stream().anyMatch(ns -> type.equals(ns.getType()));
+    }
+
+    /** The path a namespace of this type is joined by, or null when it is new (or absent). */
+    String path(String type) {
+        return namespaces.stream().filter(ns -> type.equals(ns.getType()) && ns.getPath() != null && !ns.getPath().isEmpty())
+                .map(LinuxNamespace::getPath).findFirst().orElse(null);
+    }
+
+    /**
+     * New namespaces as clone flags, existing ones to join in the spawned child, but a mount namespace: the init
+     * JVM is exec'd from the runtime's files and joins it itself (see InitPlan.joinMountNamespace).
+     */
     void applyTo(LaunchOptions options) {
         options.newNamespaces(newFlags);
         for (LinuxNamespace ns : namespaces) {
-            if (ns.getPath() != null && !ns.getPath().isEmpty()) options.joinNamespace(FLAGS.get(ns.getType()), ns.getPath());
+            if (ns.getPath() == null || ns.getPath().isEmpty() || "mount".equals(ns.getType())) continue;
+            options.joinNamespace(FLAGS.get(ns.getType()), ns.getPath());
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.InitPlan.MountEntry;
 import dev.wasmj.libcontainer.process.SyncChannel;
 import dev.wasmj.libcontainer.rootfs.Devices;
+import dev.wasmj.libcontainer.rootfs.MountNamespaceJoin;
 import dev.wasmj.libcontainer.rootfs.Mounter;
 import dev.wasmj.libcontainer.rootfs.PathRestrictions;
 import dev.wasmj.libcontainer.rootfs.PivotRoot;
@@ -77,11 +78,16 @@ public final class ContainerInit {
             restrictions.makeReadonly(plan.readonlyPaths());
             if (plan.readonlyRoot()) restrictions.makeRootReadonly();
         } else {
+            // Another container's mount namespace (its files, as they are), or none of its own: the runtime's.
+            if (plan.joinMountNamespace() != null) new MountNamespaceJoin(sys).join(plan.joinMountNamespace());
             applySysctl();
         }
         new ProcessAttributes(sys, log).apply(plan.process());
         executor.validate(workload);
-        if (executor.runsInProcess()) refuseAFilterTheJvmCannotLiveUnder();
+        if (executor.runsInProcess()) {
+            refuseAFilterTheJvmCannotLiveUnder();
+            refuseAJoinedMountNamespace();
+        }
         steps.done("pivot and the rest");
         log.debug("set-up done, waiting for start");
         return startGate;
@@ -106,6 +112,19 @@ public final class ContainerInit {
             startReport.started();
         }
         return executor.run(workload);
+    }
+
+    /**
+     * Only the init's main thread joins another mount namespace; the JVM's other threads stay in the runtime's,
+     * with its files. A native program's execve ends them, but an in-process workload would share an address
+     * space with threads that can reach the host's files: refused.
+     */
+    private void refuseAJoinedMountNamespace() throws ExecutorException {
+        if (plan.joinMountNamespace() == null) return;
+        throw new ExecutorException("config.json: linux.namespaces: joining a mount namespace by path ("
+                + plan.joinMountNamespace() + ") works for native programs only: a Wasm module runs in the init JVM,"
+                + " whose other threads stay in the runtime's mount namespace; give the container a mount namespace"
+                + " of its own");
     }
 
     /** Tells `start` why the workload did not start; nothing once it has. */

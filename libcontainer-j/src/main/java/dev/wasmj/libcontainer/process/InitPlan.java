@@ -8,6 +8,8 @@ import java.util.Map;
  * parsed into flags, capabilities into masks, paths made absolute. The init reads it from its sync socket
  * with {@link InitPlanCodec}, so it never loads a JSON library (start-up time is the init's critical path).
  *
+ * @param joinMountNamespace the path of a mount namespace to join (the init's main thread joins it where it
+ *     would pivot_root; a JVM cannot be exec'd inside it, where there is no JDK), or null
  * @param execFifo the start gate: {@code start} writes a byte to it
  * @param startResultFifo where the init tells {@code start} why the workload could not start (see
  *     {@code init.StartReport})
@@ -21,6 +23,7 @@ public record InitPlan(
         long rootPropagation,
         boolean newMountNamespace,
         boolean newUtsNamespace,
+        String joinMountNamespace,
         List<MountEntry> mounts,
         List<DeviceEntry> devices,
         String hostname,

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c35; // "JPL5": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c36; // "JPL6": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -27,6 +27,7 @@ public final class InitPlanCodec {
         out.writeLong(p.rootPropagation());
         out.writeBoolean(p.newMountNamespace());
         out.writeBoolean(p.newUtsNamespace());
+        writeNullable(out, p.joinMountNamespace());
         out.writeInt(p.mounts().size());
         for (MountEntry m : p.mounts()) {
             out.writeUTF(m.destination());
@@ -77,6 +78,7 @@ public final class InitPlanCodec {
         long rootPropagation = in.readLong();
         boolean newMountNs = in.readBoolean();
         boolean newUtsNs = in.readBoolean();
+        String joinMountNs = readNullable(in);
         int n = in.readInt();
         List<MountEntry> mounts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -104,7 +106,7 @@ public final class InitPlanCodec {
         List<HookEntry> startContainer = readHooks(in);
         int preserved = in.readInt();
         String executor = in.readUTF();
-        return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, mounts, devices,
+        return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, joinMountNs, mounts, devices,
                 hostname, domainname, sysctl, masked, readonly, process, fifo, startResult, createRuntime, createContainer, startContainer,
                 preserved, executor);
     }

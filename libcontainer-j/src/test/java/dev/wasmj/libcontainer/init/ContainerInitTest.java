@@ -65,6 +65,8 @@ class ContainerInitTest {
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     private final InitLog log = new InitLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8), "c1", true);
     private final RecordingExecutor executor = new RecordingExecutor();
+    /** The plan's mount namespace to join, for the tests that join one. */
+    private String joinMountNamespace;
 
     private SyncChannel initSide;
     private SyncChannel runtimeSide;
@@ -155,6 +157,7 @@ class ContainerInitTest {
                 MountFlags.SLAVE | MountFlags.REC,
                 newMountNamespace,
                 true,
+                joinMountNamespace,
                 mounts,
                 defaultDevices(),
                 HOSTNAME,
@@ -356,6 +359,38 @@ class ContainerInitTest {
         assertEquals(1, sys.callsStartingWith("sethostname(" + HOSTNAME + ")").size(), "a new UTS namespace still gets its name");
         assertEquals(1, sys.callsStartingWith("open(" + execFifo).size());
         assertTrue(executor.validatedAt > 0);
+    }
+
+    @Test
+    void aJoinedMountNamespaceIsJoinedByTheMainThreadWhereItWouldPivotAfterItsFilesAreOpen() throws Exception {
+        executor.inProcess = false;
+        joinMountNamespace = "/proc/77/ns/mnt";
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        init(plan(false, specMounts())).setUp(new SetUpSteps());
+        runtime.get(30, TimeUnit.SECONDS);
+
+        assertTrue(sys.callsStartingWith("mount").isEmpty(), "nothing of the other container is remounted: " + sys.calls());
+        assertTrue(sys.callsStartingWith("pivotRoot").isEmpty());
+        int open = index("open(/proc/77/ns/mnt, 0x0, 0)");
+        // Its own fs_struct first (the JVM's threads share one), then the namespace, then its root.
+        List<String> join = sys.calls().subList(open + 1, open + 5);
+        assertEquals("unshare(0x200)", join.get(0), join.toString());
+        assertTrue(join.get(1).matches("setns\\(\\d+, 0x20000\\)"), join.toString());
+        assertTrue(join.get(2).startsWith("close("), join.toString());
+        assertEquals("chdir(/)", sys.calls().get(open + 4));
+        assertBefore("open(" + execFifo + ", 0x2, 0)", "open(/proc/77/ns/mnt, 0x0, 0)");
+        assertTrue(executor.preparedAt <= open, "the executor prepared while the runtime's files were visible");
+        assertTrue(executor.validatedAt > open + 4, "and validated inside the joined namespace");
+    }
+
+    @Test
+    void anInProcessWorkloadCannotJoinAMountNamespace() throws Exception {
+        joinMountNamespace = "/proc/77/ns/mnt";
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        ExecutorException e = assertThrows(ExecutorException.class, () -> init(plan(false, specMounts())).setUp(new SetUpSteps()));
+        runtime.get(30, TimeUnit.SECONDS);
+        assertTrue(e.getMessage().contains("joining a mount namespace by path (/proc/77/ns/mnt) works for native programs"
+                + " only"), e.getMessage());
     }
 
     @Test

@@ -101,6 +101,7 @@ class InitFromDirectoryTest {
                 MountOptions.rootPropagation(null),
                 true,
                 true,
+                null,
                 List.of(
                         new MountEntry("/proc", "proc", "proc", MountFlags.NOSUID | MountFlags.NOEXEC | MountFlags.NODEV, 0, null),
                         new MountEntry("/dev", "tmpfs", "tmpfs", MountFlags.NOSUID | MountFlags.STRICTATIME, 0,

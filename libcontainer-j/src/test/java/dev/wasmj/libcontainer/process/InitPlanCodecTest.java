@@ -62,6 +62,7 @@ class InitPlanCodecTest {
                 MountFlags.SLAVE | MountFlags.REC,
                 true,
                 false,
+                "/proc/4242/ns/mnt",
                 List.of(
                         new MountEntry("/proc", "proc", "proc", MountFlags.NOSUID | MountFlags.NOEXEC, 0, null),
                         new MountEntry("/data", null, "/host/data", MountFlags.BIND | MountFlags.REC,
@@ -107,6 +108,7 @@ class InitPlanCodecTest {
         assertEquals(sent.rootPropagation(), got.rootPropagation());
         assertEquals(sent.newMountNamespace(), got.newMountNamespace());
         assertEquals(sent.newUtsNamespace(), got.newUtsNamespace());
+        assertEquals(sent.joinMountNamespace(), got.joinMountNamespace());
         assertEquals(sent.mounts(), got.mounts());
         assertEquals(sent.devices(), got.devices());
         assertEquals(sent.hostname(), got.hostname());
@@ -162,7 +164,7 @@ class InitPlanCodecTest {
     void nullsAndEmptiesStayWhatTheyWere() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], -1, List.of(), false,
                 null, null, false, 0, 0, null, 0, List.of());
-        InitPlan sent = new InitPlan("c", "/r", false, 0, false, false,
+        InitPlan sent = new InitPlan("c", "/r", false, 0, false, false, null,
                 List.of(new MountEntry("/x", null, null, 0, 0, null)), List.of(), null, null, Map.of(), List.of(),
                 List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
@@ -171,6 +173,7 @@ class InitPlanCodecTest {
         assertNull(m.source());
         assertNull(m.data());
         assertNull(got.hostname());
+        assertNull(got.joinMountNamespace());
         assertNull(got.domainname());
         assertNull(got.process().oomScoreAdj(), "an absent oom_score_adj is not 0");
         assertNull(got.process().capabilities(), "absent capabilities (keep all) are not an empty set");
@@ -185,7 +188,7 @@ class InitPlanCodecTest {
     void zeroOomScoreAdjAndEmptyCapabilitiesAreKept() throws IOException {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], 0, List.of(), false,
                 0, new long[5], false, 0, 0, null, 0, List.of());
-        InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, List.of(), List.of(), "h", "d", Map.of(),
+        InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, null, List.of(), List.of(), "h", "d", Map.of(),
                 List.of(), List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
         assertEquals(Integer.valueOf(0), got.process().oomScoreAdj());
