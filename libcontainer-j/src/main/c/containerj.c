@@ -315,38 +315,60 @@ struct spawn_args {
     sigset_t child_mask;
     volatile int err;      /* written by the child: memory is shared (CLONE_VM) */
     volatile int err_step; /* which step failed, for the message */
+    /* A user namespace (new or joined) takes two stages, see spawn_stage1(). */
+    int two_stage;
+    int userns_fd;            /* joined by path, or -1 */
+    int pidns_fd;             /* joined by path (pid_for_children of stage 1), or -1 */
+    int unshare_flags;        /* the other new namespaces, made by stage 1 once in the user namespace */
+    int stage2_flags;         /* CLONE_NEWPID when the init gets a pid namespace of its own */
+    char *stage2_stack_top;
+    int ready_fd, go_fd;      /* stage 1 -> parent: "write my maps"; parent -> stage 1: "written" */
+    volatile pid_t init_pid;  /* stage 2, in the parent's pid namespace */
 };
 
 enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_CHDIR,
-       STEP_CREDENTIALS, STEP_EXEC };
+       STEP_CREDENTIALS, STEP_EXEC, STEP_USERNS, STEP_USERNS_MAPS, STEP_USERNS_ROOT, STEP_UNSHARE, STEP_CLONE };
 static const char *const spawn_steps[] = {
     "spawn", "spawn: reset signals", "spawn: setsid", "spawn: join cgroup",
     "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: chdir",
-    "spawn: credentials", "spawn: execve"};
+    "spawn: credentials", "spawn: execve", "spawn: enter the user namespace",
+    "spawn: wait for the user namespace's id maps", "spawn: become root of the user namespace (is container id 0 mapped?)",
+    "spawn: unshare the other namespaces", "spawn: clone the init into its pid namespace"};
+
+/* The JVM's handlers must never run in a child; SIG_IGN dispositions would survive execve. */
+static void reset_signal_handlers(void) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < _NSIG; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP) continue;
+        syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
+    }
+}
+
+/* "0" moves the writer: the init is placed before it runs a single instruction of the JVM. Then the
+ * namespaces given by fd. Both as the caller's (root's) own identity, before any user namespace. */
+static int join_cgroups_and_namespaces(struct spawn_args *a, int *step) {
+    *step = STEP_CGROUP;
+    for (int i = 0; i < a->cgroup_fds; i++) {
+        if (write(a->cgroup_procs_fds[i], "0", 1) != 1) return -1;
+    }
+    *step = STEP_SETNS;
+    for (int i = 0; i < a->setns_pairs; i++) {
+        if (setns(a->setns_fds[2 * i], a->setns_fds[2 * i + 1]) < 0) return -1;
+    }
+    return 0;
+}
 
 /* Runs in the child, which shares the parent's memory and is suspended-on by the parent (CLONE_VFORK).
  * It may only make syscalls: no malloc, no locks, no JVM. */
 static int spawn_child(void *p) {
     struct spawn_args *a = p;
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    /* The JVM's handlers must never run here; SIG_IGN dispositions would survive execve. */
-    for (int sig = 1; sig < _NSIG; sig++) {
-        if (sig == SIGKILL || sig == SIGSTOP) continue;
-        syscall(SYS_rt_sigaction, sig, &dfl, NULL, _NSIG / 8);
-    }
     int step = STEP_SETSID;
+    /* In two stages, stage 1 has done the signals, the cgroups and the namespaces already. */
+    if (!a->two_stage) reset_signal_handlers();
     if (a->new_session && setsid() < 0) goto fail;
-    step = STEP_CGROUP;
-    for (int i = 0; i < a->cgroup_fds; i++) {
-        /* "0" moves the writer: the init is placed before it runs a single instruction of the JVM. */
-        if (write(a->cgroup_procs_fds[i], "0", 1) != 1) goto fail;
-    }
-    step = STEP_SETNS;
-    for (int i = 0; i < a->setns_pairs; i++) {
-        if (setns(a->setns_fds[2 * i], a->setns_fds[2 * i + 1]) < 0) goto fail;
-    }
+    if (!a->two_stage && join_cgroups_and_namespaces(a, &step) < 0) goto fail;
     step = STEP_CGROUPNS;
     /* After the cgroup move, so that the namespace's root is the container's own cgroup. */
     if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) goto fail;
@@ -378,12 +400,134 @@ fail:
     _exit(step == STEP_EXEC && (errno == ENOENT || errno == ENOTDIR) ? 127 : 126);
 }
 
+/*
+ * Stage 1 of a spawn into a user namespace. A user namespace must own the namespaces made with it (else its
+ * root could not mount proc or its rootfs), and its id maps must be written from outside while the child
+ * waits; the pid namespace then needs a second clone for the init to be its PID 1. So: stage 1, a CLONE_VM
+ * child without CLONE_VFORK (the parent goes on to write the maps), joins cgroups and namespaces as root,
+ * joins or creates the user namespace (asking the parent for the maps), becomes its root, unshares the other
+ * new namespaces, and clones stage 2 with CLONE_PARENT (the caller's child, so the runtime reaps it as any
+ * init) and CLONE_VFORK; stage 2 is spawn_child(). Syscalls only, as spawn_child.
+ */
+static int spawn_stage1(void *p) {
+    struct spawn_args *a = p;
+    int step = STEP_SIGNALS;
+    char c = 1;
+    reset_signal_handlers();
+    if (join_cgroups_and_namespaces(a, &step) < 0) goto fail;
+    step = STEP_SETNS;
+    if (a->pidns_fd >= 0 && setns(a->pidns_fd, CLONE_NEWPID) < 0) goto fail; /* for stage 2, its child */
+    step = STEP_USERNS;
+    if (a->userns_fd >= 0) {
+        if (setns(a->userns_fd, CLONE_NEWUSER) < 0) goto fail;
+    } else {
+        if (unshare(CLONE_NEWUSER) < 0) goto fail;
+        step = STEP_USERNS_MAPS;
+        if (write(a->ready_fd, &c, 1) != 1) goto fail;
+        ssize_t n;
+        do { n = read(a->go_fd, &c, 1); } while (n < 0 && errno == EINTR);
+        if (n != 1) { errno = n == 0 ? EPIPE : errno; goto fail; }
+    }
+    step = STEP_USERNS_ROOT;
+    if (syscall(SYS_setgroups, 0, NULL) < 0) goto fail;
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0) goto fail;
+    if (syscall(SYS_setresuid, 0, 0, 0) < 0) goto fail;
+    step = STEP_UNSHARE;
+    if (a->unshare_flags != 0 && unshare(a->unshare_flags) < 0) goto fail;
+    step = STEP_CLONE;
+    pid_t pid = clone(spawn_child, a->stage2_stack_top, CLONE_VM | CLONE_VFORK | CLONE_PARENT | a->stage2_flags, a);
+    if (pid < 0) goto fail;
+    a->init_pid = pid;
+    _exit(0);
+fail:
+    a->err = errno;
+    a->err_step = step;
+    _exit(127);
+}
+
+/* Writes "inside outside count" lines to /proc/<pid>/<file> in one write, as the kernel requires. */
+static int write_id_map(pid_t pid, const char *file, const char *map) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", pid, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    size_t len = strlen(map);
+    ssize_t n = write(fd, map, len);
+    int err = errno;
+    close(fd);
+    if (n != (ssize_t)len) { errno = n < 0 ? err : EIO; return -1; }
+    return 0;
+}
+
+/* The parent's side of a two-stage spawn: writes stage 1's maps when it asks, waits for it, and returns the
+ * init's pid or -1 with an exception pending. */
+static jint spawn_two_stage(JNIEnv *env, struct spawn_args *a, int clone_flags, const char *uid_map, const char *gid_map) {
+    const size_t stack_size = 256 * 1024;
+    char *stacks = mmap(NULL, 2 * stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+    if (stacks == MAP_FAILED) { throw_errno(env, "spawn: mmap", errno); return -1; }
+    int ready[2] = {-1, -1}, go[2] = {-1, -1};
+    jint result = -1;
+    if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0) { throw_errno(env, "spawn: pipe", errno); goto out; }
+    a->two_stage = 1;
+    a->unshare_flags = clone_flags & ~(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP);
+    a->stage2_flags = clone_flags & CLONE_NEWPID;
+    a->stage2_stack_top = stacks + 2 * stack_size;
+    a->ready_fd = ready[1];
+    a->go_fd = go[0];
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid_t stage1 = clone(spawn_stage1, stacks + stack_size, CLONE_VM | SIGCHLD, a);
+    int clone_err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (stage1 < 0) { throw_errno(env, "spawn: clone", clone_err); goto out; }
+    close(ready[1]);
+    ready[1] = -1;
+    close(go[0]);
+    go[0] = -1;
+    const char *map_step = NULL;
+    int map_err = 0;
+    if (a->userns_fd < 0) {
+        char c;
+        ssize_t n;
+        do { n = read(ready[0], &c, 1); } while (n < 0 && errno == EINTR);
+        if (n == 1) {
+            if (write_id_map(stage1, "uid_map", uid_map) < 0) { map_err = errno; map_step = "spawn: write uid_map"; }
+            else if (write_id_map(stage1, "gid_map", gid_map) < 0) { map_err = errno; map_step = "spawn: write gid_map"; }
+            else if (write(go[1], &c, 1) != 1) { map_err = errno; map_step = "spawn: release the child"; }
+        }
+    }
+    close(go[1]); /* a stage 1 still waiting for its maps reads the end of the pipe, and fails */
+    go[1] = -1;
+    while (waitpid(stage1, NULL, __WALL) < 0 && errno == EINTR) {}
+    if (map_err != 0) { throw_errno(env, map_step, map_err); goto out; }
+    if (a->err != 0) {
+        if (a->init_pid > 0) waitpid(a->init_pid, NULL, __WALL); /* stage 2 failed: it has exited */
+        if (a->err_step == STEP_CREDENTIALS && a->creds_step != NULL) {
+            char what[96];
+            snprintf(what, sizeof what, "spawn: %s", a->creds_step);
+            throw_errno(env, what, a->err);
+        } else {
+            throw_errno(env, spawn_steps[a->err_step], a->err);
+        }
+        goto out;
+    }
+    result = a->init_pid;
+out:
+    for (int i = 0; i < 2; i++) {
+        if (ready[i] >= 0) close(ready[i]);
+        if (go[i] >= 0) close(go[i]);
+    }
+    munmap(stacks, 2 * stack_size);
+    return result;
+}
+
 JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv, jobjectArray jenvp,
                              jintArray jfdMap, jint closeFrom, jint cloneFlags, jintArray jsetns,
                              jintArray jcgroupFds, jint pidNsFd, jboolean unshareCgroupns,
                              jboolean newSession, jstring jcwd, jboolean applyCreds, jint uid, jint gid,
                              jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp,
-                             jint seccompFlags) {
+                             jint seccompFlags, jint userNsFd, jstring juidMap, jstring jgidMap) {
     (void)cls;
     struct spawn_args a;
     memset(&a, 0, sizeof a);
@@ -417,6 +561,20 @@ JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArra
     if (applyCreds) {
         int rc = read_credentials(env, &a.creds, uid, gid, jgroups, jcaps, noNewPrivs, jseccomp, seccompFlags);
         if (rc != 0) { throw_errno(env, "spawn: credentials", rc); goto out; }
+    }
+    if (userNsFd >= 0 || juidMap != NULL) {
+        char *uid_map = dup_string(env, juidMap);
+        char *gid_map = dup_string(env, jgidMap);
+        a.userns_fd = userNsFd;
+        a.pidns_fd = pidNsFd;
+        if (juidMap != NULL && (uid_map == NULL || gid_map == NULL)) {
+            if (!(*env)->ExceptionCheck(env)) throw_errno(env, "spawn", ENOMEM);
+        } else {
+            result = spawn_two_stage(env, &a, cloneFlags | (juidMap != NULL ? CLONE_NEWUSER : 0), uid_map, gid_map);
+        }
+        free(uid_map);
+        free(gid_map);
+        goto out;
     }
     stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
     if (stack == MAP_FAILED) { stack = NULL; throw_errno(env, "spawn: mmap", errno); goto out; }

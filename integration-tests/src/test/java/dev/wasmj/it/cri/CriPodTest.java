@@ -288,6 +288,20 @@ class CriPodTest {
         remove(podId);
     }
 
+    /** The kubelet shows StartContainer's error and the StartError reason in `kubectl describe pod`. */
+    @Test
+    void aProgramThatDoesNotExistFailsStartContainerWithTheReason() {
+        PodSandboxConfig pod = pod("missing");
+        String podId = Pods.run(cri, pod);
+        String missing = Pods.create(cri, podId, pod, Pods.container("missing", busybox).addCommand("/bin/no-such-program"));
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> cri.startContainer(missing));
+        assertTrue(e.getMessage().contains("/bin/no-such-program: no such file in the container"), e.getMessage());
+        ContainerStatus status = cri.containerStatus(missing).getStatus();
+        assertEquals("StartError", status.getReason());
+        assertTrue(status.getMessage().contains("/bin/no-such-program: no such file in the container"), status.toString());
+        remove(podId);
+    }
+
     private static ContainerConfig.Builder restricted(ContainerConfig.Builder container) {
         container.getLinuxBuilder().getSecurityContextBuilder()
                 .setRunAsUser(Int64Value.newBuilder().setValue(1000))

@@ -80,11 +80,23 @@ class BadInputTest extends ContainerTestBase {
     }
 
     @Test
-    void userNamespaceIsNotSupportedYet() throws Exception {
+    void aNewUserNamespaceWithoutMappingsIsRefused() throws Exception {
         BusyboxBundle b = bundle();
         b.linux().withArray("namespaces").addObject().put("type", "user");
         b.write();
-        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "user namespaces are not supported yet");
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "config.json: linux.uidMappings: a new user namespace needs its mappings");
+    }
+
+    @Test
+    void aUserNamespaceThatDoesNotMapRootIsRefused() throws Exception {
+        BusyboxBundle b = bundle();
+        b.linux().withArray("namespaces").addObject().put("type", "user");
+        b.linux().putArray("uidMappings").addObject().put("containerID", 1000).put("hostID", 101000).put("size", 1);
+        b.linux().putArray("gidMappings").addObject().put("containerID", 0).put("hostID", 100000).put("size", 65536);
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "config.json: linux.uidMappings: container id 0 is not mapped");
     }
 
     /** A global sysctl would be written to the host's kernel: refused, naming the key, and the host keeps its value. */

@@ -136,6 +136,20 @@ class WasmConfinementTest {
         assertTrue(missing.stderr().contains("/bin/no-such-program: no such file in the container"), missing.toString());
     }
 
+    /** A module runs in the JVM under its filter: a profile denying what the JVM needs fails create, never hangs. */
+    @Test
+    void aProfileTheJvmCannotLiveUnderFailsTheModuleAtCreateNamingTheCall() throws java.io.IOException {
+        Path profile = tmp.resolve("no-futex.json");
+        java.nio.file.Files.writeString(profile, "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": "
+                + "[{\"names\": [\"futex\"], \"action\": \"SCMP_ACT_ERRNO\"}]}");
+        Ctr.Result r = run(List.of("--seccomp", "--seccomp-profile", profile.toString()), rootImage, "no-futex",
+                "/probe.wasm", "args");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains("config.json: linux.seccomp: the profile denies futex, which the init JVM needs"
+                + " to run this workload in-process"), r.toString());
+        assertEquals("", r.stdout());
+    }
+
     @Test
     void containerdsDefaultSeccompProfileRunsANativeProgramThroughTheSameShim() {
         Ctr.Result r = ctr.run("run", "--rm", "--seccomp", "--runtime", WasmFixture.RUNTIME, busybox, "native-seccomp",

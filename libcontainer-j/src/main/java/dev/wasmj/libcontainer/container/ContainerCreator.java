@@ -43,7 +43,7 @@ final class ContainerCreator {
         ContainerId.check(request.id);
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
-        Namespaces namespaces = Namespaces.of(spec.getLinux() == null ? null : spec.getLinux().getNamespaces());
+        Namespaces namespaces = Namespaces.of(spec.getLinux());
         Sysctls.check(spec.getLinux() == null ? null : spec.getLinux().getSysctl(), namespaces);
         CgroupManager cgroups = cgroups(spec, request.id);
         long specRead = System.nanoTime();
@@ -62,8 +62,8 @@ final class ContainerCreator {
             sys.mkfifo(fifo.toString(), 0600);
             Path startResult = store.startResultFifo(request.id);
             sys.mkfifo(startResult.toString(), 0600);
-            InitPlan plan = plan(request, spec, rootfs, namespaces, fifo, startResult);
-            LaunchOptions options = launchOptions(request, namespaces, cgroups, spec);
+            InitPlan plan = plan(request, spec, rootfs, namespaces);
+            LaunchOptions options = launchOptions(request, namespaces, cgroups, spec).startFifos(fifo, startResult);
             consoleSocket = connectConsole(request, spec);
             if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
             long launched = System.nanoTime();
@@ -90,11 +90,10 @@ final class ContainerCreator {
         }
     }
 
-    private static InitPlan plan(CreateRequest request, Spec spec, Path rootfs, Namespaces namespaces, Path fifo,
-            Path startResult) throws ContainerException {
+    private static InitPlan plan(CreateRequest request, Spec spec, Path rootfs, Namespaces namespaces)
+            throws ContainerException {
         try {
-            return InitPlanFactory.create(request.id, spec, rootfs, namespaces, fifo, startResult,
-                    request.preservedFds.size(), request.executor);
+            return InitPlanFactory.create(request.id, spec, rootfs, namespaces, request.preservedFds.size(), request.executor);
         } catch (IllegalArgumentException | dev.wasmj.libcontainer.seccomp.SeccompException e) {
             throw new ContainerException("config.json: " + e.getMessage(), e);
         }

@@ -66,6 +66,11 @@ final class ContainerExec {
                 String path = "/proc/" + state.pid() + "/ns/" + ns.getKey();
                 spawn.joinNamespace(openNamespace(opened, path), ns.getValue());
             }
+            // In a user namespace the process must be one of its users too, not the host's root: joined last, after
+            // the namespaces it owns (the spawn's first stage joins those as root).
+            if (hasUserNamespace(spec)) {
+                spawn.joinNamespace(openNamespace(opened, "/proc/" + state.pid() + "/ns/user"), CloneFlags.NEWUSER);
+            }
             return sys.spawn(spawn.build());
         } catch (SyscallException e) {
             throw new ContainerException("exec in " + state.id() + ": " + e.getMessage(), e);
@@ -117,6 +122,11 @@ final class ContainerExec {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    private static boolean hasUserNamespace(Spec spec) {
+        return spec.getLinux() != null && spec.getLinux().getNamespaces() != null
+                && spec.getLinux().getNamespaces().stream().anyMatch(ns -> "user".equals(ns.getType()));
     }
 
     private static Map<String, Integer> orderedNamespaces() {

@@ -34,8 +34,7 @@ import java.util.Map;
 final class InitPlanFactory {
     private InitPlanFactory() {}
 
-    static InitPlan create(String id, Spec spec, Path rootfs, Namespaces namespaces, Path execFifo, Path startResultFifo,
-            int preservedFds, String executor) {
+    static InitPlan create(String id, Spec spec, Path rootfs, Namespaces namespaces, int preservedFds, String executor) {
         Linux linux = spec.getLinux() == null ? new Linux() : spec.getLinux();
         return new InitPlan(
                 id,
@@ -53,8 +52,6 @@ final class InitPlanFactory {
                 orEmpty(linux.getMaskedPaths()),
                 orEmpty(linux.getReadonlyPaths()),
                 process(spec.getProcess(), linux.getSeccomp()),
-                execFifo.toString(),
-                startResultFifo.toString(),
                 spec.getHooks() != null && (notEmpty(spec.getHooks().getPrestart()) || notEmpty(spec.getHooks().getCreateRuntime())),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getCreateContainer()),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getStartContainer()),

@@ -2,6 +2,7 @@ package dev.wasmj.libcontainer.container;
 
 import dev.wasmj.libcontainer.process.LaunchOptions;
 import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.oci.runtime.Linux;
 import dev.wasmj.oci.runtime.LinuxNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,27 +13,30 @@ import java.util.Map;
 final class Namespaces {
     private static final Map<String, Integer> FLAGS = Map.of(
             "pid", CloneFlags.NEWPID, "network", CloneFlags.NEWNET, "mount", CloneFlags.NEWNS,
-            "ipc", CloneFlags.NEWIPC, "uts", CloneFlags.NEWUTS, "cgroup", CloneFlags.NEWCGROUP);
+            "ipc", CloneFlags.NEWIPC, "uts", CloneFlags.NEWUTS, "cgroup", CloneFlags.NEWCGROUP,
+            "user", CloneFlags.NEWUSER);
 
     private final int newFlags;
     private final List<LinuxNamespace> namespaces;
+    /** A new user namespace's maps in the kernel's format, or null. */
+    private final String uidMap;
+    private final String gidMap;
 
-    private Namespaces(int newFlags, List<LinuxNamespace> namespaces) {
+    private Namespaces(int newFlags, List<LinuxNamespace> namespaces, String uidMap, String gidMap) {
         this.newFlags = newFlags;
         this.namespaces = namespaces;
+        this.uidMap = uidMap;
+        this.gidMap = gidMap;
     }
 
     /** Checks what this runtime can do; the messages name the spec field. */
-    static Namespaces of(List<LinuxNamespace> namespaces) throws ContainerException {
-        List<LinuxNamespace> list = namespaces == null ? List.of() : namespaces;
+    static Namespaces of(Linux linux) throws ContainerException {
+        List<LinuxNamespace> list = linux == null || linux.getNamespaces() == null ? List.of() : linux.getNamespaces();
         int flags = 0;
         for (int i = 0; i < list.size(); i++) {
             LinuxNamespace ns = list.get(i);
             String field = "config.json: linux.namespaces[" + i + "]";
             String type = ns.getType();
-            if ("user".equals(type)) {
-                throw new ContainerException(field + ": user namespaces are not supported yet");
-            }
             if ("time".equals(type)) {
                 throw new ContainerException(field + ": time namespaces are not supported yet");
             }
@@ -46,11 +50,18 @@ final class Namespaces {
                 }
             }
         }
-        return new Namespaces(flags, list);
+        if ((flags & CloneFlags.NEWUSER) == 0) return new Namespaces(flags, list, null, null);
+        return new Namespaces(flags & ~CloneFlags.NEWUSER, list, IdMaps.format(linux.getUidMappings(), "linux.uidMappings"),
+                IdMaps.format(linux.getGidMappings(), "linux.gidMappings"));
     }
 
     boolean isNew(int flag) {
         return (newFlags & flag) != 0;
+    }
+
+    /** Whether the container gets a user namespace of its own, or joins one. */
+    boolean hasUserNamespace() {
+        return uidMap != null || path("user") != null;
     }
 
     /** Whether the container has a namespace of this spec type, new or joined by path. */
@@ -70,6 +81,7 @@ final class Namespaces {
      */
     void applyTo(LaunchOptions options) {
         options.newNamespaces(newFlags);
+        if (uidMap != null) options.newUserNamespace(uidMap, gidMap);
         for (LinuxNamespace ns : namespaces) {
             if (ns.getPath() == null || ns.getPath().isEmpty() || "mount".equals(ns.getType())) continue;
             options.joinNamespace(FLAGS.get(ns.getType()), ns.getPath());

@@ -62,9 +62,8 @@ public final class ContainerInit {
         if (plan.newUtsNamespace()) setNames();
         if (plan.hasCreateRuntimeHooks()) runCreateRuntimeHooks();
         new HookRunner(sys, InitFds.LOG).run("createContainer", plan.createContainerHooks(), stateJson("created"));
-        // The start gate and the start result must be opened while their host paths are still visible.
-        int startGate = sys.open(plan.execFifo(), OpenFlags.RDWR, 0);
-        startReport = new StartReport(sys, sys.open(plan.startResultFifo(), OpenFlags.RDWR, 0));
+        int startGate = InitFds.START_GATE;
+        startReport = new StartReport(sys, InitFds.START_RESULT);
         steps.done("hooks");
         executor.prepare(workload);
         ClassPreloader.preloadIfDirectory(ContainerInit.class, INIT_PACKAGES);

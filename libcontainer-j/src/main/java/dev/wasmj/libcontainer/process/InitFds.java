@@ -16,10 +16,17 @@ public final class InitFds {
     public static final int CONTAINER_STDIN = 4;
     public static final int CONTAINER_STDOUT = 5;
     public static final int CONTAINER_STDERR = 6;
+    /**
+     * The start gate (the container's exec fifo, opened read-write by the runtime): {@code start} writes a byte.
+     * The runtime opens the fifos, not the init: a container root mapped to another host uid could not.
+     */
+    public static final int START_GATE = 7;
+    /** The start-result fifo (read-write): where the init tells {@code start} why the workload did not start. */
+    public static final int START_RESULT = 8;
     /** The console socket (--console-socket) when the process wants a terminal: the pty master goes there. */
-    public static final int CONSOLE_SOCKET = 7;
+    public static final int CONSOLE_SOCKET = 9;
     /** The first of the preserved fds (runc's --preserve-fds); they become 3, 4, ... of the workload. */
-    public static final int FIRST_PRESERVED = 8;
+    public static final int FIRST_PRESERVED = 10;
 
     private InitFds() {}
 }

@@ -55,7 +55,13 @@ public final class InitLauncher {
                     .fd(InitFds.CONTAINER_STDOUT, options.stdout)
                     .fd(InitFds.CONTAINER_STDERR, options.stderr)
                     .newNamespaces(options.newNamespaces)
+                    .newUserNamespace(options.uidMap, options.gidMap)
                     .newSession(true);
+            // Read-write, so that neither open waits for the other side; the init's are the only ones kept.
+            if (options.startGate != null) {
+                spawn.fd(InitFds.START_GATE, open(toClose, options.startGate.toString(), OpenFlags.RDWR));
+                spawn.fd(InitFds.START_RESULT, open(toClose, options.startResult.toString(), OpenFlags.RDWR));
+            }
             if (options.consoleSocket >= 0) spawn.fd(InitFds.CONSOLE_SOCKET, options.consoleSocket);
             for (int i = 0; i < options.preservedFds.size(); i++) {
                 spawn.fd(InitFds.FIRST_PRESERVED + i, options.preservedFds.get(i));

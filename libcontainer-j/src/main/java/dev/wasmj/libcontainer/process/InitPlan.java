@@ -10,9 +10,6 @@ import java.util.Map;
  *
  * @param joinMountNamespace the path of a mount namespace to join (the init's main thread joins it where it
  *     would pivot_root; a JVM cannot be exec'd inside it, where there is no JDK), or null
- * @param execFifo the start gate: {@code start} writes a byte to it
- * @param startResultFifo where the init tells {@code start} why the workload could not start (see
- *     {@code init.StartReport})
  * @param hasCreateRuntimeHooks whether the init must stop and let the runtime run them (a round trip
  *     otherwise saved)
  */
@@ -32,8 +29,6 @@ public record InitPlan(
         List<String> maskedPaths,
         List<String> readonlyPaths,
         ProcessPlan process,
-        String execFifo,
-        String startResultFifo,
         boolean hasCreateRuntimeHooks,
         List<HookEntry> createContainerHooks,
         List<HookEntry> startContainerHooks,

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** A compact binary form of {@link InitPlan}, written by the runtime and read by the init JVM. */
 public final class InitPlanCodec {
-    private static final int MAGIC = 0x4a504c36; // "JPL6": bump on any change of the layout
+    private static final int MAGIC = 0x4a504c37; // "JPL7": bump on any change of the layout
 
     private InitPlanCodec() {}
 
@@ -57,8 +57,6 @@ public final class InitPlanCodec {
         writeStrings(out, p.maskedPaths());
         writeStrings(out, p.readonlyPaths());
         writeProcess(out, p.process());
-        out.writeUTF(p.execFifo());
-        out.writeUTF(p.startResultFifo());
         out.writeBoolean(p.hasCreateRuntimeHooks());
         writeHooks(out, p.createContainerHooks());
         writeHooks(out, p.startContainerHooks());
@@ -99,15 +97,13 @@ public final class InitPlanCodec {
         List<String> masked = readStrings(in);
         List<String> readonly = readStrings(in);
         ProcessPlan process = readProcess(in);
-        String fifo = in.readUTF();
-        String startResult = in.readUTF();
         boolean createRuntime = in.readBoolean();
         List<HookEntry> createContainer = readHooks(in);
         List<HookEntry> startContainer = readHooks(in);
         int preserved = in.readInt();
         String executor = in.readUTF();
         return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, joinMountNs, mounts, devices,
-                hostname, domainname, sysctl, masked, readonly, process, fifo, startResult, createRuntime, createContainer, startContainer,
+                hostname, domainname, sysctl, masked, readonly, process, createRuntime, createContainer, startContainer,
                 preserved, executor);
     }
 

@@ -13,6 +13,8 @@ public final class LaunchOptions {
     public record JoinedNamespace(int cloneFlag, String path) {}
 
     int newNamespaces;
+    String uidMap;
+    String gidMap;
     final List<JoinedNamespace> joined = new ArrayList<>();
     final List<Path> cgroupProcsFiles = new ArrayList<>();
     int stdin = 0;
@@ -24,9 +26,18 @@ public final class LaunchOptions {
     final List<Path> extraClasspath = new ArrayList<>();
     boolean debug;
     int consoleSocket = -1;
+    Path startGate;
+    Path startResult;
 
     public LaunchOptions newNamespaces(int cloneFlags) {
         newNamespaces |= cloneFlags;
+        return this;
+    }
+
+    /** A new user namespace with these id maps ("inside outside count" lines). */
+    public LaunchOptions newUserNamespace(String uidMapLines, String gidMapLines) {
+        uidMap = uidMapLines;
+        gidMap = gidMapLines;
         return this;
     }
 
@@ -72,6 +83,13 @@ public final class LaunchOptions {
     /** A connected console socket (an fd of this process) to send the container's pty master over. */
     public LaunchOptions consoleSocket(int fd) {
         consoleSocket = fd;
+        return this;
+    }
+
+    /** The container's exec fifo and start-result fifo; the launcher opens them for the init (InitFds). */
+    public LaunchOptions startFifos(Path gate, Path result) {
+        startGate = gate;
+        startResult = result;
         return this;
     }
 

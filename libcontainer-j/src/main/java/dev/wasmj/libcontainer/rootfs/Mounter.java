@@ -36,7 +36,13 @@ public final class Mounter {
 
     private void bind(MountEntry m, Path target) throws IOException {
         Path source = Path.of(m.source());
-        if (!Files.exists(source)) throw new IOException("mount " + m.destination() + ": bind source " + source + " does not exist");
+        if (!Files.exists(source)) {
+            // Neither exists nor is known not to: a directory on the way that the container's root may not search
+            // (in a user namespace it is an unprivileged uid of the host).
+            String why = Files.notExists(source) ? "does not exist"
+                    : "cannot be reached (a directory on its path is not searchable by the container's root)";
+            throw new IOException("mount " + m.destination() + ": bind source " + source + " " + why);
+        }
         if (Files.isDirectory(source)) {
             createDirectory(target);
         } else if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {

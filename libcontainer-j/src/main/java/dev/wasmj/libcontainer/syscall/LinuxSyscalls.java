@@ -17,7 +17,8 @@ final class LinuxSyscalls implements Syscalls {
                 r.pidNamespaceFd(), r.newCgroupNamespace(), r.newSession(), r.cwd(), c != null,
                 c == null ? 0 : c.uid(), c == null ? 0 : c.gid(), c == null ? null : c.additionalGids(),
                 c == null ? null : c.capabilities(), c != null && c.noNewPrivileges(),
-                c == null ? null : c.seccompFilter(), c == null ? 0 : c.seccompFlags());
+                c == null ? null : c.seccompFilter(), c == null ? 0 : c.seccompFlags(), r.userNamespaceFd(),
+                r.uidMap(), r.gidMap());
     }
 
     @Override

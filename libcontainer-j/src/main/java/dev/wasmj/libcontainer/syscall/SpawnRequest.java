@@ -12,6 +12,11 @@ import java.util.Map;
  * forks and no thread has to unshare: the kernel creates the namespaces for the child alone. Before exec the
  * child writes "0" to each cgroup.procs fd (born inside the cgroups), joins namespaces by fd, unshares its
  * cgroup namespace (rooted at its new cgroup), and keeps only the fds of {@link #fdMap()}.
+ *
+ * <p>With a user namespace, new ({@link Builder#newUserNamespace}) or joined, the spawn takes two stages: the
+ * first child joins the cgroups and namespaces as root, then enters the user namespace (the caller writes a
+ * new one's id maps while it waits) and becomes its root; it makes the other new namespaces from there, so
+ * that the user namespace owns them, and clones the program into the pid namespace, as the caller's child.
  */
 public final class SpawnRequest {
     private final String executable;
@@ -26,6 +31,9 @@ public final class SpawnRequest {
     private final boolean newSession;
     private final String cwd;
     private final Credentials credentials;
+    private final int userNamespaceFd;
+    private final String uidMap;
+    private final String gidMap;
 
     private SpawnRequest(Builder b) {
         this.executable = b.executable;
@@ -40,6 +48,23 @@ public final class SpawnRequest {
         this.newSession = b.newSession;
         this.cwd = b.cwd;
         this.credentials = b.credentials;
+        this.userNamespaceFd = b.userNamespaceFd;
+        this.uidMap = b.uidMap;
+        this.gidMap = b.gidMap;
+    }
+
+    /** A user namespace to join, or -1. */
+    public int userNamespaceFd() {
+        return userNamespaceFd;
+    }
+
+    /** A new user namespace's uid map ("inside outside count" lines), or null for none. */
+    public String uidMap() {
+        return uidMap;
+    }
+
+    public String gidMap() {
+        return gidMap;
     }
 
     /** Where the child changes directory after joining namespaces, or null to stay. */
@@ -139,6 +164,9 @@ public final class SpawnRequest {
         private boolean newSession;
         private String cwd;
         private Credentials credentials;
+        private int userNamespaceFd = -1;
+        private String uidMap;
+        private String gidMap;
 
         private Builder(String executable) {
             this.executable = executable;
@@ -169,11 +197,20 @@ public final class SpawnRequest {
         }
 
         public Builder joinNamespace(int fd, int cloneFlag) {
-            if (cloneFlag == CloneFlags.NEWPID) {
+            if (cloneFlag == CloneFlags.NEWUSER) {
+                userNamespaceFd = fd;
+            } else if (cloneFlag == CloneFlags.NEWPID) {
                 pidNamespaceFd = fd;
             } else {
                 joinNamespaces.add(new int[] {fd, cloneFlag});
             }
+            return this;
+        }
+
+        /** A new user namespace with these id maps (the kernel's format: "inside outside count" lines). */
+        public Builder newUserNamespace(String uidMapLines, String gidMapLines) {
+            uidMap = uidMapLines;
+            gidMap = gidMapLines;
             return this;
         }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.libcontainer.hooks.HookException;
+import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.InitPlan.DeviceEntry;
 import dev.wasmj.libcontainer.process.InitPlan.HookEntry;
@@ -55,8 +56,6 @@ class ContainerInitTest {
 
     private Path rootfs;
     private Path hostData;
-    private Path execFifo;
-    private Path startResult;
     private Path maskedFile;
     private Path maskedDir;
     private Path readonlyDir;
@@ -79,8 +78,6 @@ class ContainerInitTest {
     void setUpFiles() throws IOException {
         rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         hostData = Files.createDirectories(tmp.resolve("host-data"));
-        execFifo = tmp.resolve("exec.fifo");
-        startResult = tmp.resolve("start.result");
         // Masked and read-only paths are container paths checked after pivot_root; with the double nothing is
         // pivoted, so they are looked up on the host: use host paths this test controls.
         maskedFile = Files.writeString(tmp.resolve("masked-file"), "secret");
@@ -166,8 +163,6 @@ class ContainerInitTest {
                 List.of(maskedFile.toString(), maskedDir.toString(), absent.toString()),
                 List.of(readonlyDir.toString(), absent.toString()),
                 process,
-                execFifo.toString(),
-                startResult.toString(),
                 true,
                 List.of(new HookEntry("/bin/hook-create", List.of("/bin/hook-create", "now"), List.of(), 0)),
                 List.of(),
@@ -240,11 +235,9 @@ class ContainerInitTest {
                 "hooks requested after the names are set");
         String hook = "spawn(/bin/hook-create, [/bin/hook-create, now])";
         assertTrue(index(hook) >= callsWhenHooksWereRequested, "createContainer hooks run after the createRuntime ones");
-        // 6. The start gate is opened (read-write, so it never blocks) while its host path is visible.
-        String openFifo = "open(" + execFifo + ", 0x2, 0)";
-        assertBefore(hook, openFifo);
-        assertBefore(openFifo, "pivotRoot(., .)");
-        assertTrue(startGate >= 0);
+        // 6. The start gate is the fd the runtime passed (a container root of another host uid could not open it).
+        assertEquals(InitFds.START_GATE, startGate);
+        assertTrue(sys.callsStartingWith("open(").stream().noneMatch(c -> c.contains("fifo")), sys.calls().toString());
         // 7. pivot_root(".", ".") from inside the rootfs; the old root, stacked on top, is made a slave and detached.
         assertBefore("chdir(" + r + ")", "pivotRoot(., .)");
         int pivot = index("pivotRoot(., .)");
@@ -294,7 +287,6 @@ class ContainerInitTest {
         assertEquals(why, ContainerInit.describe(e), "what the runtime reports is the hook's own message");
         assertTrue(sys.callsStartingWith("pivotRoot").isEmpty(), "no pivot after a failed hook");
         assertTrue(sys.callsStartingWith("spawn").isEmpty(), "no createContainer hook after a failed createRuntime hook");
-        assertTrue(sys.callsStartingWith("open(" + execFifo).isEmpty(), "the start gate is not opened");
         assertEquals(-1, executor.preparedAt);
     }
 
@@ -357,7 +349,6 @@ class ContainerInitTest {
         assertTrue(sys.callsStartingWith("mknod").isEmpty());
         assertTrue(sys.callsStartingWith("pivotRoot").isEmpty());
         assertEquals(1, sys.callsStartingWith("sethostname(" + HOSTNAME + ")").size(), "a new UTS namespace still gets its name");
-        assertEquals(1, sys.callsStartingWith("open(" + execFifo).size());
         assertTrue(executor.validatedAt > 0);
     }
 
@@ -378,7 +369,6 @@ class ContainerInitTest {
         assertTrue(join.get(1).matches("setns\\(\\d+, 0x20000\\)"), join.toString());
         assertTrue(join.get(2).startsWith("close("), join.toString());
         assertEquals("chdir(/)", sys.calls().get(open + 4));
-        assertBefore("open(" + execFifo + ", 0x2, 0)", "open(/proc/77/ns/mnt, 0x0, 0)");
         assertTrue(executor.preparedAt <= open, "the executor prepared while the runtime's files were visible");
         assertTrue(executor.validatedAt > open + 4, "and validated inside the joined namespace");
     }

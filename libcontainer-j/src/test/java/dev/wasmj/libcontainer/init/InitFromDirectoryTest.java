@@ -113,8 +113,6 @@ class InitFromDirectoryTest {
                 List.of("/proc/kcore", "/proc/keys", "/sys/firmware"),
                 List.of("/proc/sys", "/proc/sysrq-trigger"),
                 process,
-                fifo.toString(),
-                startResult.toString(),
                 true,
                 List.of(),
                 List.of(),
@@ -132,7 +130,8 @@ class InitFromDirectoryTest {
         int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
         int logFd = sys.open(log.toString(), OpenFlags.WRONLY | OpenFlags.CREAT | OpenFlags.APPEND, 0600);
         try {
-            LaunchOptions options = new LaunchOptions().newNamespaces(NAMESPACES).stdio(devNull, out[1], out[1]).logFd(logFd);
+            LaunchOptions options = new LaunchOptions().newNamespaces(NAMESPACES).stdio(devNull, out[1], out[1]).logFd(logFd)
+                    .startFifos(fifo, startResult);
             InitProcess init = new InitLauncher(sys).launch(plan, options);
             children.add(init.pid());
             toClose.add(0, init);

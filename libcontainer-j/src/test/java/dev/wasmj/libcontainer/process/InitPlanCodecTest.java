@@ -78,8 +78,6 @@ class InitPlanCodecTest {
                 List.of("/proc/kcore", "/sys/firmware"),
                 List.of("/proc/sys", "/proc/sysrq-trigger"),
                 process,
-                "/run/libcontainer-j/my-container.1/exec.fifo",
-                "/run/libcontainer-j/my-container.1/start.result",
                 true,
                 List.of(new HookEntry("/usr/bin/hook", List.of("hook", "create", longArg), List.of("A=1"), 5)),
                 List.of(new HookEntry("/usr/bin/start", List.of(), List.of(), 0)),
@@ -117,8 +115,6 @@ class InitPlanCodecTest {
         assertEquals(List.copyOf(sent.sysctl().keySet()), List.copyOf(got.sysctl().keySet()), "sysctl order is kept");
         assertEquals(sent.maskedPaths(), got.maskedPaths());
         assertEquals(sent.readonlyPaths(), got.readonlyPaths());
-        assertEquals(sent.execFifo(), got.execFifo());
-        assertEquals(sent.startResultFifo(), got.startResultFifo());
         assertEquals(sent.hasCreateRuntimeHooks(), got.hasCreateRuntimeHooks());
         assertEquals(sent.createContainerHooks(), got.createContainerHooks());
         assertEquals(sent.startContainerHooks(), got.startContainerHooks());
@@ -166,7 +162,7 @@ class InitPlanCodecTest {
                 null, null, false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, false, false, null,
                 List.of(new MountEntry("/x", null, null, 0, 0, null)), List.of(), null, null, Map.of(), List.of(),
-                List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
+                List.of(), process, false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
         MountEntry m = got.mounts().get(0);
         assertNull(m.type());
@@ -189,7 +185,7 @@ class InitPlanCodecTest {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], 0, List.of(), false,
                 0, new long[5], false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, null, List.of(), List.of(), "h", "d", Map.of(),
-                List.of(), List.of(), process, "/f", "/r", false, List.of(), List.of(), 0, "native");
+                List.of(), List.of(), process, false, List.of(), List.of(), 0, "native");
         InitPlan got = decode(encode(sent));
         assertEquals(Integer.valueOf(0), got.process().oomScoreAdj());
         assertArrayEquals(new long[5], got.process().capabilities());
