@@ -124,6 +124,30 @@ class BadInputTest extends ContainerTestBase {
                 "config.json: linux.sysctl: \"net.ipv4.ip_forward\" needs a network namespace of the container's own");
     }
 
+    /** Fields this runtime does not apply are refused by name, never ignored. */
+    @Test
+    void fieldsThatWouldChangeTheWorkloadButAreNotSupportedAreRefusedByName() throws Exception {
+        BusyboxBundle b = bundle();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b.config().get("process")).putObject("scheduler")
+                .put("policy", "SCHED_FIFO").put("priority", 10);
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"),
+                "config.json: process.scheduler: not supported yet (the process would run with the default scheduling policy)");
+
+        BusyboxBundle p = bundle();
+        p.linux().putObject("personality").put("domain", "LINUX32");
+        p.write();
+        assertFailsCleanly(cli.run("create", "--bundle", p.dir().toString(), "x"), "config.json: linux.personality: not supported yet");
+    }
+
+    @Test
+    void aTimeNamespaceIsRefused() throws Exception {
+        BusyboxBundle b = bundle();
+        b.linux().withArray("namespaces").addObject().put("type", "time");
+        b.write();
+        assertFailsCleanly(cli.run("create", "--bundle", b.dir().toString(), "x"), "time namespaces are not supported yet");
+    }
+
     @Test
     void missingExecutable() throws Exception {
         BusyboxBundle b = bundle();

@@ -3,11 +3,13 @@ package dev.wasmj.it.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.wasmj.it.support.BusyboxBundle;
 import dev.wasmj.it.support.ContainerTestBase;
 import dev.wasmj.libcontainer.container.Container;
+import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.container.StateStore;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
@@ -107,6 +109,14 @@ class NamespaceJoinTest extends ContainerTestBase {
         ArrayNode namespaces = b.linux().putArray("namespaces");
         namespaces.addObject().put("type", "pid");
         namespaces.addObject().put("type", "uts");
+        b.write();
+        // Its own mounts and masked paths cannot apply in the runtime's mount namespace: refused by name.
+        ContainerException refused = assertThrows(ContainerException.class,
+                () -> Container.create(store, CreateRequest.builder("no-mnt", b.dir())));
+        assertEquals("config.json: mounts: cannot apply without a mount namespace (the container shares the runtime's"
+                + " mounts); remove it, or add a \"mount\" entry to linux.namespaces", refused.getMessage());
+        b.config().putArray("mounts");
+        b.linux().remove(List.of("maskedPaths", "readonlyPaths", "devices"));
         b.write();
         Container c = Container.create(store, CreateRequest.builder("no-mnt", b.dir()));
         c.start();

@@ -43,7 +43,9 @@ final class ContainerCreator {
         ContainerId.check(request.id);
         Spec spec = loadSpec(request.bundle);
         Path rootfs = rootfs(request.bundle, spec);
+        UnsupportedFields.check(spec);
         Namespaces namespaces = Namespaces.of(spec.getLinux());
+        WithoutMountNamespace.check(spec, namespaces);
         Sysctls.check(spec.getLinux() == null ? null : spec.getLinux().getSysctl(), namespaces);
         CgroupManager cgroups = cgroups(spec, request.id);
         long specRead = System.nanoTime();

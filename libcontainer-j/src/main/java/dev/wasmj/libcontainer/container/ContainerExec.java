@@ -43,6 +43,11 @@ final class ContainerExec {
             throw new ContainerException("exec in " + state.id() + ": a terminal is not supported yet");
         }
         Spec spec = state.config();
+        try {
+            UnsupportedFields.checkProcess(process, "process");
+        } catch (ContainerException e) {
+            throw new ContainerException("exec in " + state.id() + ": " + e.getMessage(), e);
+        }
         ProcessPlan plan;
         try {
             plan = InitPlanFactory.process(process, spec.getLinux() == null ? null : spec.getLinux().getSeccomp());

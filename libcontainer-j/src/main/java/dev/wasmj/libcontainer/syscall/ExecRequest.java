@@ -5,9 +5,11 @@ import java.util.Map;
 
 /**
  * The init's last act: become the workload. Applied in one native call on the calling thread, in this
- * order: remap fds, drop bounding capabilities, set groups/gid/uid (keeping capabilities), set the other
- * capability sets, no_new_privs, mark every fd from {@code closeFrom} close-on-exec, reset ignored
- * signals, seccomp, empty signal mask, execve.
+ * order: remap fds, mark every fd from {@code closeFrom} close-on-exec, reset ignored signals, empty the
+ * signal mask (none of which a seccomp profile can then forbid), the seccomp filter if it needs
+ * CAP_SYS_ADMIN that the identity drops (no no_new_privs), drop bounding capabilities, set
+ * groups/gid/uid (keeping capabilities), set the other capability sets, no_new_privs, the seccomp filter
+ * (otherwise), execve.
  *
  * @param capabilities null to keep the current ones, else masks {bounding, effective, permitted,
  *     inheritable, ambient}
