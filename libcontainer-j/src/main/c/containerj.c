@@ -512,6 +512,10 @@ static jint spawn_two_stage(JNIEnv *env, struct spawn_args *a, int clone_flags, 
         }
         goto out;
     }
+    if (a->init_pid <= 0) { /* stage 1 was killed before it could say anything (an OOM kill, a signal) */
+        throw_errno(env, "spawn: the first stage ended before it started the init", ECHILD);
+        goto out;
+    }
     result = a->init_pid;
 out:
     for (int i = 0; i < 2; i++) {
