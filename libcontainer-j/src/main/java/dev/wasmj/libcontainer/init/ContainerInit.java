@@ -12,7 +12,6 @@ import dev.wasmj.libcontainer.rootfs.Mounter;
 import dev.wasmj.libcontainer.rootfs.PathRestrictions;
 import dev.wasmj.libcontainer.rootfs.PivotRoot;
 import dev.wasmj.libcontainer.syscall.MountFlags;
-import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.Executor;
 import dev.wasmj.libcontainer.workload.ExecutorException;
