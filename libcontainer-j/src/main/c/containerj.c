@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include <jni.h>
 
+#include <linux/bpf.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -887,6 +889,94 @@ out:
         if (stuck_tid != 0) snprintf(what, sizeof what, "confine: %s (thread %d)", step, stuck_tid);
         else snprintf(what, sizeof what, "confine: %s", step);
         throw_errno(env, what, err);
+    }
+}
+
+/* ---------- cgroup v2 device filters (eBPF) ---------- */
+
+static long sys_bpf(int cmd, union bpf_attr *attr) {
+    return syscall(SYS_bpf, cmd, attr, sizeof *attr);
+}
+
+/* Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (eBPF instructions, 8 bytes each); returns its fd. The verifier's
+ * log goes into the exception, so a rejected program says why. */
+JNIEXPORT jint JNI_FN(bpfLoadDeviceFilter)(JNIEnv *env, jclass cls, jbyteArray jinsns) {
+    (void)cls;
+    jsize len = (*env)->GetArrayLength(env, jinsns);
+    void *insns = malloc((size_t)len);
+    char *log = malloc(16384);
+    if (insns == NULL || log == NULL) { free(insns); free(log); throw_errno(env, "bpf(BPF_PROG_LOAD)", ENOMEM); return -1; }
+    (*env)->GetByteArrayRegion(env, jinsns, 0, len, insns);
+    log[0] = 0;
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+    attr.insns = (uint64_t)(uintptr_t)insns;
+    attr.insn_cnt = (uint32_t)(len / 8);
+    attr.license = (uint64_t)(uintptr_t)"Apache-2.0";
+    attr.log_buf = (uint64_t)(uintptr_t)log;
+    attr.log_size = 16384;
+    attr.log_level = 1;
+    int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
+    int err = errno;
+    if (fd < 0) {
+        char what[512];
+        snprintf(what, sizeof what, "bpf(BPF_PROG_LOAD) of a device filter%s%.400s", log[0] ? ": " : "", log);
+        throw_errno(env, what, err);
+    } else {
+        fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    free(insns);
+    free(log);
+    return fd;
+}
+
+/* Attaches the device filter progFd to the cgroup directory cgroupFd (BPF_F_ALLOW_MULTI, as runc: a parent's
+ * filters keep applying), then detaches the other device filters attached to this very cgroup, so that an
+ * update replaces the rules instead of adding to them. */
+JNIEXPORT void JNI_FN(bpfAttachDeviceFilter)(JNIEnv *env, jclass cls, jint cgroupFd, jint progFd) {
+    (void)cls;
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.target_fd = (uint32_t)cgroupFd;
+    attr.attach_bpf_fd = (uint32_t)progFd;
+    attr.attach_type = BPF_CGROUP_DEVICE;
+    attr.attach_flags = BPF_F_ALLOW_MULTI;
+    if (sys_bpf(BPF_PROG_ATTACH, &attr) < 0) { throw_errno(env, "bpf(BPF_PROG_ATTACH) of a device filter", errno); return; }
+
+    memset(&attr, 0, sizeof attr);
+    attr.info.bpf_fd = (uint32_t)progFd;
+    struct bpf_prog_info info;
+    memset(&info, 0, sizeof info);
+    attr.info.info = (uint64_t)(uintptr_t)&info;
+    attr.info.info_len = sizeof info;
+    if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) < 0) { throw_errno(env, "bpf(BPF_OBJ_GET_INFO_BY_FD)", errno); return; }
+    uint32_t mine = info.id;
+
+    uint32_t ids[64];
+    memset(&attr, 0, sizeof attr);
+    attr.query.target_fd = (uint32_t)cgroupFd;
+    attr.query.attach_type = BPF_CGROUP_DEVICE;
+    attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+    attr.query.prog_cnt = 64;
+    if (sys_bpf(BPF_PROG_QUERY, &attr) < 0) { throw_errno(env, "bpf(BPF_PROG_QUERY)", errno); return; }
+    uint32_t count = attr.query.prog_cnt;
+    for (uint32_t i = 0; i < count && i < 64; i++) {
+        if (ids[i] == mine) continue;
+        union bpf_attr get;
+        memset(&get, 0, sizeof get);
+        get.prog_id = ids[i];
+        int old = (int)sys_bpf(BPF_PROG_GET_FD_BY_ID, &get);
+        if (old < 0) continue; /* gone meanwhile */
+        union bpf_attr detach;
+        memset(&detach, 0, sizeof detach);
+        detach.target_fd = (uint32_t)cgroupFd;
+        detach.attach_bpf_fd = (uint32_t)old;
+        detach.attach_type = BPF_CGROUP_DEVICE;
+        long r = sys_bpf(BPF_PROG_DETACH, &detach);
+        int err = errno;
+        close(old);
+        if (r < 0 && err != ENOENT) { throw_errno(env, "bpf(BPF_PROG_DETACH) of the previous device filter", err); return; }
     }
 }
 

@@ -1,5 +1,6 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.io.IOException;
 
 /** Entry point: the {@link CgroupManager} for a container on this host. */
@@ -22,10 +23,16 @@ public final class Cgroups {
      */
     public static CgroupManager forContainer(CgroupSetup setup, String cgroupsPath, String containerId)
             throws CgroupException {
+        return forContainer(setup, cgroupsPath, containerId, Syscalls.linux());
+    }
+
+    /** As above, making its system calls (cgroup v2 device filters) through {@code sys}. */
+    public static CgroupManager forContainer(CgroupSetup setup, String cgroupsPath, String containerId, Syscalls sys)
+            throws CgroupException {
         String path = CgroupPath.resolve(cgroupsPath, containerId);
         return switch (setup.mode()) {
             case LEGACY -> new V1Manager(setup, path);
-            case UNIFIED -> new V2Manager(setup.unifiedMount().orElseThrow(), path);
+            case UNIFIED -> new V2Manager(setup.unifiedMount().orElseThrow(), path, sys);
             case HYBRID -> new HybridManager(setup, path);
         };
     }

@@ -1,5 +1,7 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import dev.wasmj.libcontainer.syscall.Syscalls;
+
 import dev.wasmj.oci.runtime.LinuxResources;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +23,7 @@ final class HybridManager implements CgroupManager {
     HybridManager(CgroupSetup setup, String path) {
         this.setup = setup;
         this.v1 = new V1Manager(setup, path);
-        this.v2 = new V2Manager(setup.unifiedMount().orElseThrow(), path);
+        this.v2 = new V2Manager(setup.unifiedMount().orElseThrow(), path, Syscalls.linux());
     }
 
     @Override

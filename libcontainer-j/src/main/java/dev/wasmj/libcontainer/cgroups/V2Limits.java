@@ -1,5 +1,8 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.runtime.LinuxBlockIo;
 import dev.wasmj.oci.runtime.LinuxCpu;
 import dev.wasmj.oci.runtime.LinuxDeviceCgroup;
@@ -239,12 +242,31 @@ final class V2Limits {
 
     // ---- devices ----
 
-    void devices(List<LinuxDeviceCgroup> rules) {
+    /**
+     * cgroup v2 has no device files: the rules become an eBPF device filter ({@link DeviceFilter}) attached to
+     * the container's cgroup, replacing the one attached before (an update).
+     */
+    void devices(List<LinuxDeviceCgroup> rules) throws CgroupException {
         if (rules == null || rules.isEmpty()) return;
-        // cgroup v2 has no device files: access is controlled by a BPF_PROG_TYPE_CGROUP_DEVICE program
-        // attached with bpf(2), which needs native code we do not have yet. The rules are NOT enforced.
-        LOG.log(System.Logger.Level.WARNING, "device access rules of " + cg.describe()
-                + " are not enforced: cgroup v2 device control needs eBPF, which is not supported yet");
+        byte[] program;
+        try {
+            program = DeviceFilter.compile(rules);
+        } catch (IllegalArgumentException e) {
+            throw new CgroupException(e.getMessage(), e);
+        }
+        Syscalls sys = cg.syscalls();
+        int filter = -1;
+        int dir = -1;
+        try {
+            filter = sys.bpfLoadDeviceFilter(program);
+            dir = sys.open(cg.dir().toString(), OpenFlags.RDONLY | OpenFlags.DIRECTORY, 0);
+            sys.bpfAttachDeviceFilter(dir, filter);
+        } catch (SyscallException e) {
+            throw new CgroupException("device rules of " + cg.describe() + ": " + e.getMessage(), e);
+        } finally {
+            if (dir >= 0) sys.close(dir);
+            if (filter >= 0) sys.close(filter); // the attachment holds the program
+        }
     }
 
     // ---- unified ----

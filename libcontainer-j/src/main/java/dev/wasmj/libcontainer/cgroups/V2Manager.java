@@ -1,5 +1,7 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import dev.wasmj.libcontainer.syscall.Syscalls;
+
 import dev.wasmj.oci.runtime.LinuxResources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,11 +24,18 @@ final class V2Manager implements CgroupManager {
     private final Path root;
     private final String path;
     private final Path dir;
+    private final Syscalls sys;
 
-    V2Manager(Path root, String path) {
+    V2Manager(Path root, String path, Syscalls sys) {
         this.root = root;
         this.path = path;
         this.dir = V1Manager.below(root, path);
+        this.sys = sys;
+    }
+
+    /** The seam for what is not a file write: the device filter's bpf(2). */
+    Syscalls syscalls() {
+        return sys;
     }
 
     /** The cgroup2 mount (or test directory) this cgroup is below. */

@@ -166,6 +166,16 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int bpfLoadDeviceFilter(byte[] program) {
+        return Native.bpfLoadDeviceFilter(program);
+    }
+
+    @Override
+    public void bpfAttachDeviceFilter(int cgroupFd, int programFd) {
+        Native.bpfAttachDeviceFilter(cgroupFd, programFd);
+    }
+
+    @Override
     public void mount(String source, String target, String type, long flags, String data) {
         try {
             Native.mount(source, target, type, flags, data);

@@ -24,6 +24,10 @@ final class Native {
 
     static native int poll(int fd, int events, int timeoutMillis);
 
+    static native int bpfLoadDeviceFilter(byte[] program);
+
+    static native void bpfAttachDeviceFilter(int cgroupFd, int programFd);
+
     static native int[] socketpair();
 
     static native int[] pipe();

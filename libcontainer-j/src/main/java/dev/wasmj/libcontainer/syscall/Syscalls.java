@@ -105,6 +105,13 @@ public interface Syscalls {
 
     int accept(int listeningFd);
 
+    // --- cgroup v2 device control
+    /** Loads a BPF_PROG_TYPE_CGROUP_DEVICE program (eBPF instructions); returns its fd. */
+    int bpfLoadDeviceFilter(byte[] program);
+
+    /** Attaches the device filter to the cgroup directory {@code cgroupFd}, replacing the one attached before. */
+    void bpfAttachDeviceFilter(int cgroupFd, int programFd);
+
     // --- mounts and the filesystem
     void mount(String source, String target, String type, long flags, String data);
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.wasmj.oci.runtime.LinuxHugepageLimit;
+import dev.wasmj.oci.runtime.LinuxDeviceCgroup;
 import dev.wasmj.oci.runtime.LinuxMemory;
 import dev.wasmj.oci.runtime.LinuxResources;
 import java.nio.file.Files;
@@ -110,6 +111,49 @@ class V2CgroupTest {
         assertFalse(m.exists());
         assertFalse(Files.exists(dir));
         m.destroy();
+    }
+
+    /**
+     * cgroup v2 has no device files: the rules are an eBPF filter the kernel runs on each open of a device node
+     * by the cgroup's processes. An update replaces the filter (attached filters would otherwise all have to
+     * allow).
+     */
+    @Test
+    void deviceRulesAreEnforcedByTheKernelAndAnUpdateReplacesThem() throws Exception {
+        CgroupManager m = Cgroups.forContainer(CgroupSetup.unified(mount), top + "/dev", "dev");
+        m.create();
+        LinuxResources r = new LinuxResources();
+        r.setDevices(List.of(deviceRule(false, null, null, null), deviceRule(true, "c", 1L, 3L)));
+        m.apply(r);
+        String seen = openDevicesFrom(m);
+        assertTrue(seen.contains("null opened"), seen);
+        assertTrue(seen.contains("Operation not permitted") && seen.contains("zero refused"), seen);
+
+        r.setDevices(List.of(deviceRule(false, null, null, null), deviceRule(true, "c", 1L, 3L), deviceRule(true, "c", 1L, 5L)));
+        m.apply(r);
+        seen = openDevicesFrom(m);
+        assertTrue(seen.contains("null opened") && seen.contains("zero opened"), "the new rules, not both: " + seen);
+        m.destroy();
+    }
+
+    private static LinuxDeviceCgroup deviceRule(boolean allow, String type, Long major, Long minor) {
+        LinuxDeviceCgroup d = new LinuxDeviceCgroup();
+        d.setAllow(allow);
+        d.setType(type);
+        d.setMajor(major);
+        d.setMinor(minor);
+        d.setAccess("rwm");
+        return d;
+    }
+
+    /** A shell that moves itself into the cgroup, then opens /dev/null and /dev/zero (1:3 and 1:5). */
+    private String openDevicesFrom(CgroupManager m) throws Exception {
+        process = new ProcessBuilder("sh", "-c", "echo 0 > " + m.placementFiles().get(0) + " || exit 1; "
+                + "echo x > /dev/null && echo null opened; head -c 1 /dev/zero > /dev/null && echo zero opened || echo zero refused")
+                .redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+        return out;
     }
 
     @Test

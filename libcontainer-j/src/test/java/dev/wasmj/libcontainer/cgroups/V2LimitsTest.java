@@ -1,5 +1,9 @@
 package dev.wasmj.libcontainer.cgroups;
 
+import dev.wasmj.libcontainer.syscall.OpenFlags;
+
+import dev.wasmj.libcontainer.syscall.RecordingSyscalls;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -211,13 +215,29 @@ class V2LimitsTest {
     }
 
     @Test
-    void devicesAreSkippedNotFailed() throws Exception {
+    void deviceRulesBecomeAFilterAttachedToTheContainersCgroup() throws Exception {
+        RecordingSyscalls sys = new RecordingSyscalls();
+        CgroupManager withDouble = Cgroups.forContainer(CgroupSetup.unified(root), "/pod/c1", "c1", sys);
         LinuxDeviceCgroup denyAll = new LinuxDeviceCgroup();
         denyAll.setAllow(false);
         denyAll.setAccess("rwm");
+        LinuxDeviceCgroup allowNull = new LinuxDeviceCgroup();
+        allowNull.setAllow(true);
+        allowNull.setType("c");
+        allowNull.setMajor(1L);
+        allowNull.setMinor(3L);
+        allowNull.setAccess("rwm");
         LinuxResources r = new LinuxResources();
-        r.setDevices(List.of(denyAll));
-        m.apply(r);
+        r.setDevices(List.of(denyAll, allowNull));
+        withDouble.apply(r);
+
+        List<String> calls = sys.calls();
+        assertTrue(calls.get(0).startsWith("bpfLoadDeviceFilter("), calls.toString());
+        assertEquals("open(" + dir + ", 0x" + Integer.toHexString(OpenFlags.DIRECTORY) + ", 0)", calls.get(1));
+        assertTrue(calls.get(2).matches("bpfAttachDeviceFilter\\(\\d+, \\d+\\)"), calls.toString());
+        EbpfInterpreter filter = new EbpfInterpreter(sys.lastDeviceFilter());
+        assertEquals(1, filter.run(2, 2 | 4, 1, 3), "/dev/null allowed");
+        assertEquals(0, filter.run(2, 2, 1, 5), "the rest denied");
     }
 
     @Test

@@ -222,6 +222,28 @@ public final class RecordingSyscalls implements Syscalls {
         record("mkfifo", path, octal(mode));
     }
 
+    /** Recorded as {@code bpfLoadDeviceFilter(<n> insns)}; the program itself is kept ({@link #lastDeviceFilter}). */
+    @Override
+    public int bpfLoadDeviceFilter(byte[] program) {
+        record("bpfLoadDeviceFilter", program.length / 8 + " insns");
+        synchronized (this) {
+            lastDeviceFilter = program.clone();
+        }
+        return fd();
+    }
+
+    private byte[] lastDeviceFilter;
+
+    /** The last device filter loaded, or null. */
+    public synchronized byte[] lastDeviceFilter() {
+        return lastDeviceFilter == null ? null : lastDeviceFilter.clone();
+    }
+
+    @Override
+    public void bpfAttachDeviceFilter(int cgroupFd, int programFd) {
+        record("bpfAttachDeviceFilter", cgroupFd, programFd);
+    }
+
     /** Every fd is readable at once: a test's fd is a file it prepared. */
     @Override
     public int poll(int fd, int events, int timeoutMillis) {
