@@ -68,7 +68,13 @@ import java.util.stream.Stream;
  * our dir), and those dirs if they did not exist before and are empty; nothing else there.
  */
 public final class Containerd implements AutoCloseable {
-    public static final Path CONTAINERD = Path.of("/usr/bin/containerd");
+    /**
+     * The containerd build the tests run: Debian 12's (1.6, {@code /usr/bin}) unless the system property
+     * {@code wasmj.containerd.dir} names another's {@code usr} directory (scripts/fetch-containerd.sh unpacks
+     * Debian 13's 1.7 and unstable's 2.1 there). Its ctr and runc shim come from the same directory.
+     */
+    public static final Path BIN = Path.of(System.getProperty("wasmj.containerd.dir", "/usr")).resolve("bin");
+    public static final Path CONTAINERD = BIN.resolve("containerd");
     private static final Path RUNC_DEFAULT_ROOT = Path.of("/run/containerd/runc");
     private static final String STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -396,6 +402,9 @@ public final class Containerd implements AutoCloseable {
                 "[plugins]",
                 "  [plugins.\"io.containerd.internal.v1.opt\"]",
                 "    path = " + toml(dir.resolve("opt")),
+                // 1.7 and 2.x: NRI (on by default in 2.x) would listen on the host-wide /var/run/nri/nri.sock.
+                "  [plugins.\"io.containerd.nri.v1.nri\"]",
+                "    disable = true",
                 "",
                 options.criConfig == null ? "" : options.criConfig.apply(dir),
                 options.extraConfig);
@@ -415,6 +424,7 @@ public final class Containerd implements AutoCloseable {
             env.keySet().removeIf(k -> k.startsWith("CONTAINERD_"));
             Set<String> path = new LinkedHashSet<>();
             if (options.shimDir != null) path.add(options.shimDir.toString());
+            path.add(BIN.toString()); // this build's containerd-shim-runc-v2
             for (String p : env.getOrDefault("PATH", "").split(":")) if (!p.isEmpty()) path.add(p);
             path.addAll(Arrays.asList(STANDARD_PATH.split(":"))); // runc is in /usr/sbin
             env.put("PATH", String.join(":", path));

@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * are stopped by {@link Containerd#close()} at the latest.
  */
 public final class Ctr {
-    public static final Path CTR = Path.of("/usr/bin/ctr");
+    public static final Path CTR = Containerd.BIN.resolve("ctr");
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Path address;

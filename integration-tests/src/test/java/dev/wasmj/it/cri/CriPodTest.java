@@ -108,8 +108,13 @@ class CriPodTest {
         // and it had not been asking the shim for the task's state meanwhile (containerd asks once, at start).
         ContainerStatus done = Pods.awaitState(cri, app, ContainerState.CONTAINER_EXITED, EXIT);
         String shimLog = node.containerd().logText();
-        int exitEvent = shimLog.indexOf("received exit event &TaskExit{ContainerID:" + app);
-        assertTrue(exitEvent > 0, "CRI received the shim's exit event for " + app);
+        // 1.6 logs "received exit event &TaskExit{ContainerID:<id>...", 1.7 "received exit event container_id:...",
+        // 2.1 "received container exit event container_id:...".
+        java.util.regex.Matcher received = java.util.regex.Pattern.compile("(?im)^.*received (container )?exit event.*" + app + ".*$")
+                .matcher(shimLog);
+        int exitEvent = received.find() ? received.start() : -1;
+        assertTrue(exitEvent > 0, () -> "CRI received the shim's exit event for " + app + "; the log's lines of its exit:\n"
+                + String.join("\n", shimLog.lines().filter(l -> l.contains(app) && l.toLowerCase().contains("exit")).toList()));
         List<String> calls = shimLog.substring(0, exitEvent).lines()
                 .filter(l -> l.contains("msg=\"call ") && l.contains("id=" + app)).toList();
         assertTrue(calls.stream().anyMatch(l -> l.contains("msg=\"call Start\"")), "the shim logs each call: " + calls);
