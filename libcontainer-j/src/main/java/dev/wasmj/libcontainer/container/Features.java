@@ -23,7 +23,7 @@ public final class Features {
                 "rslave", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid", "symfollow", "sync",
                 "unbindable"));
         Map<String, Object> linux = new LinkedHashMap<>();
-        linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "uts"));
+        linux.put("namespaces", List.of("cgroup", "ipc", "mount", "network", "pid", "user", "uts"));
         linux.put("capabilities", Capabilities.all());
         linux.put("cgroup", Map.of("v1", true, "v2", true, "systemd", false, "systemdUser", false));
         linux.put("seccomp", Map.of("enabled", true, "actions", List.of("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",

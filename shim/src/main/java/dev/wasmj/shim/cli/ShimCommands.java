@@ -1,5 +1,9 @@
 package dev.wasmj.shim.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import dev.wasmj.libcontainer.container.Features;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.api.ShimConfig;
 import dev.wasmj.shim.log.ShimLog;
@@ -9,6 +13,7 @@ import dev.wasmj.shim.task.Workload;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,7 +64,7 @@ public final class ShimCommands {
                 return 0;
             }
             if (args.info()) {
-                info(identity).writeTo(stdout);
+                info(identity, StartCommand.readOptions(System.in)).writeTo(stdout);
                 stdout.flush();
                 return 0;
             }
@@ -142,11 +147,25 @@ public final class ShimCommands {
         return f;
     }
 
-    static RuntimeInfo info(Identity identity) {
-        return RuntimeInfo.newBuilder().setName(identity.runtimeType())
+    /** How containerd (typeurl) names the OCI runtime-spec features document: JSON in an Any. */
+    static final String FEATURES_TYPE_URL = "types.containerd.io/opencontainers/runtime-spec/1/features/Features";
+
+    /**
+     * What {@code -info} answers containerd 2.x ({@code ctr plugins inspect-runtime}, and before a task whose spec
+     * needs a feature such as idmap mounts): name and version, the runtime options containerd wrote to stdin
+     * (an Any) echoed back, and the OCI features document of the runtime the containers run on (libcontainer-j's,
+     * as {@code libcontainer-j features} prints it).
+     */
+    static RuntimeInfo info(Identity identity, byte[] options) throws IOException {
+        RuntimeInfo.Builder info = RuntimeInfo.newBuilder().setName(identity.runtimeType())
                 .setVersion(RuntimeVersion.newBuilder().setVersion(identity.version()).setRevision(identity.revision()))
-                .build();
+                .setFeatures(Any.newBuilder().setTypeUrl(FEATURES_TYPE_URL)
+                        .setValue(ByteString.copyFrom(FEATURES_JSON.writeValueAsBytes(Features.describe()))));
+        if (options.length > 0) info.setOptions(Any.parseFrom(options));
+        return info.build();
     }
+
+    private static final ObjectMapper FEATURES_JSON = new ObjectMapper();
 
     /** The class whose main started this JVM: the server is the same program. */
     private static String mainClass() {
