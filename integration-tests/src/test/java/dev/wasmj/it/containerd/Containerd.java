@@ -75,6 +75,8 @@ public final class Containerd implements AutoCloseable {
      */
     public static final Path BIN = Path.of(System.getProperty("wasmj.containerd.dir", "/usr")).resolve("bin");
     public static final Path CONTAINERD = BIN.resolve("containerd");
+    /** That build's major version (1 or 2): 2.x reads a {@code version = 3} configuration. */
+    public static final int MAJOR = majorVersion();
     private static final Path RUNC_DEFAULT_ROOT = Path.of("/run/containerd/runc");
     private static final String STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -373,7 +375,7 @@ public final class Containerd implements AutoCloseable {
     public String config() {
         return String.join("\n",
                 "# written by " + Containerd.class.getName() + " for one test; everything lives under " + toml(dir),
-                "version = 2",
+                "version = " + (MAJOR >= 2 ? 3 : 2),
                 "root = " + toml(root()),
                 "state = " + toml(state()),
                 "temp = " + toml(dir.resolve("tmp")),
@@ -408,6 +410,22 @@ public final class Containerd implements AutoCloseable {
                 "",
                 options.criConfig == null ? "" : options.criConfig.apply(dir),
                 options.extraConfig);
+    }
+
+    /** From {@code containerd --version}: "containerd github.com/containerd/containerd[/v2] 2.1.9+unknown ...". */
+    private static int majorVersion() {
+        try {
+            Process p = new ProcessBuilder(CONTAINERD.toString(), "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s(\\d+)\\.\\d+").matcher(out);
+            return m.find() ? Integer.parseInt(m.group(1)) : 1;
+        } catch (IOException e) {
+            return 1; // no containerd at all: start() says so
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
     }
 
     private void launch() {

@@ -98,6 +98,11 @@ public final class CriFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return Containerd.MAJOR >= 2 ? versionThree(cniConf, dir) : versionTwo(cniConf, dir);
+    }
+
+    /** containerd 1.6 and 1.7: one CRI plugin. */
+    private static String versionTwo(Path cniConf, Path dir) {
         String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
         return String.join("\n",
                 "  [" + cri + "]",
@@ -112,16 +117,44 @@ public final class CriFixture implements AutoCloseable {
                 "    [" + cri + ".containerd]",
                 "      snapshotter = \"overlayfs\"",
                 "      default_runtime_name = \"runc\"",
-                "      [" + cri + ".containerd.runtimes.runc]",
-                "        runtime_type = \"io.containerd.runc.v2\"",
-                "      [" + cri + ".containerd.runtimes." + HANDLER + "]",
-                "        runtime_type = \"io.containerd.wasmtime.v1\"",
-                "      [" + cri + ".containerd.runtimes." + SYSTEMD_HANDLER + "]",
-                "        runtime_type = \"io.containerd.wasmtime.v1\"",
-                "        [" + cri + ".containerd.runtimes." + SYSTEMD_HANDLER + ".options]",
-                // containerd 1.6 passes a non-runc runtime only the ConfigPath key of its options table.
-                "          ConfigPath = \"" + dir.resolve("systemd-options.toml") + "\"",
+                runtimes(cri + ".containerd", dir),
                 "");
+    }
+
+    /** containerd 2.x (version = 3): CRI split into its images and runtime plugins (the grpc one serves streams). */
+    private static String versionThree(Path cniConf, Path dir) {
+        String images = "plugins.\"io.containerd.cri.v1.images\"";
+        String runtime = "plugins.\"io.containerd.cri.v1.runtime\"";
+        return String.join("\n",
+                "  [" + images + "]",
+                "    snapshotter = \"overlayfs\"",
+                "    [" + images + ".pinned_images]",
+                "      sandbox = \"" + PAUSE_IMAGE + "\"",
+                "  [" + runtime + "]",
+                "    restrict_oom_score_adj = true",
+                "    netns_mounts_under_state_dir = true",
+                "    enable_selinux = false",
+                "    [" + runtime + ".cni]",
+                "      bin_dirs = [\"" + CNI_PLUGINS + "\"]",
+                "      conf_dir = \"" + cniConf + "\"",
+                "    [" + runtime + ".containerd]",
+                "      default_runtime_name = \"runc\"",
+                runtimes(runtime + ".containerd", dir),
+                "");
+    }
+
+    /** The handlers: runc, ours, and ours asking for systemd cgroups (refused, with what to change). */
+    private static String runtimes(String containerd, Path dir) {
+        return String.join("\n",
+                "      [" + containerd + ".runtimes.runc]",
+                "        runtime_type = \"io.containerd.runc.v2\"",
+                "      [" + containerd + ".runtimes." + HANDLER + "]",
+                "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "      [" + containerd + ".runtimes." + SYSTEMD_HANDLER + "]",
+                "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "        [" + containerd + ".runtimes." + SYSTEMD_HANDLER + ".options]",
+                // containerd 1.6 passes a non-runc runtime only the ConfigPath key of its options table.
+                "          ConfigPath = \"" + dir.resolve("systemd-options.toml") + "\"");
     }
 
     public CriClient cri() {
