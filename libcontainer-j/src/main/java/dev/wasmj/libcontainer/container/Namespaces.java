@@ -59,11 +59,6 @@ final class Namespaces {
         return (newFlags & flag) != 0;
     }
 
-    /** Whether the container gets a user namespace of its own, or joins one. */
-    boolean hasUserNamespace() {
-        return uidMap != null || path("user") != null;
-    }
-
     /** Whether the container has a namespace of this spec type, new or joined by path. */
     boolean has(String type) {
         return namespaces.stream().anyMatch(ns -> type.equals(ns.getType()));

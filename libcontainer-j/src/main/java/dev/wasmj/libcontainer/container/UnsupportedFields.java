@@ -28,7 +28,7 @@ final class UnsupportedFields {
         refuse(resources.getRdma(), "linux.resources.rdma", "no RDMA limit would be set");
         LinuxNetwork network = resources.getNetwork();
         if (network != null && (network.getClassID() != null || notEmpty(network.getPriorities()))) {
-            refuse(Map.of("network", network), "linux.resources.network", "net_cls and net_prio would not be set");
+            throw unsupported("linux.resources.network", "net_cls and net_prio would not be set");
         }
     }
 
@@ -40,9 +40,11 @@ final class UnsupportedFields {
     }
 
     private static void refuse(Map<?, ?> value, String field, String consequence) throws ContainerException {
-        if (value != null && !value.isEmpty()) {
-            throw new ContainerException("config.json: " + field + ": not supported yet (" + consequence + ")");
-        }
+        if (value != null && !value.isEmpty()) throw unsupported(field, consequence);
+    }
+
+    private static ContainerException unsupported(String field, String consequence) {
+        return new ContainerException("config.json: " + field + ": not supported yet (" + consequence + ")");
     }
 
     private static boolean notEmpty(Collection<?> c) {

@@ -2,7 +2,6 @@ package dev.wasmj.libcontainer.seccomp;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 
 /**
@@ -22,31 +21,15 @@ public final class JvmSyscalls {
     private static final int ENOSYS = 38;
 
     /**
-     * The calls the JVM and wasmtime cannot do without, once the workload has started (arguments where a profile's
-     * rules may look at them): memory, locks, signals (wasmtime's traps run on an alternate stack), the module's
-     * linear memory (memfd), classes read from open jars, and exit. What the module itself calls (file I/O through
-     * WASI) is the profile's business, as for a native program.
+     * The calls the JVM and wasmtime cannot do without, once the workload has started: memory, locks, signals
+     * (wasmtime's traps run on an alternate stack), the module's linear memory (memfd), classes read from open
+     * jars, and exit. No profile's rules look at their arguments in practice; thread creation, whose clone flags
+     * they do look at, is checked apart. What the module itself calls (file I/O through WASI) is the profile's
+     * business, as for a native program.
      */
-    private static final Map<String, long[]> NEEDED = Map.ofEntries(
-            Map.entry("futex", new long[0]),
-            Map.entry("mmap", new long[0]),
-            Map.entry("munmap", new long[0]),
-            Map.entry("mprotect", new long[0]),
-            Map.entry("madvise", new long[0]),
-            Map.entry("rt_sigreturn", new long[0]),
-            Map.entry("rt_sigprocmask", new long[0]),
-            Map.entry("sigaltstack", new long[0]),
-            Map.entry("memfd_create", new long[0]),
-            Map.entry("clock_nanosleep", new long[0]),
-            Map.entry("gettid", new long[0]),
-            Map.entry("getpid", new long[0]),
-            Map.entry("read", new long[0]),
-            Map.entry("pread64", new long[0]),
-            Map.entry("lseek", new long[0]),
-            Map.entry("write", new long[0]),
-            Map.entry("close", new long[0]),
-            Map.entry("exit", new long[0]),
-            Map.entry("exit_group", new long[0]));
+    private static final List<String> NEEDED = List.of("futex", "mmap", "munmap", "mprotect", "madvise",
+            "rt_sigreturn", "rt_sigprocmask", "sigaltstack", "memfd_create", "clock_nanosleep", "gettid", "getpid",
+            "read", "pread64", "lseek", "write", "close", "exit", "exit_group");
 
     private JvmSyscalls() {}
 
@@ -54,9 +37,9 @@ public final class JvmSyscalls {
     public static List<String> deniedBy(byte[] filter, Arch arch) {
         BpfInterpreter bpf = new BpfInterpreter(filter);
         List<String> denied = new ArrayList<>();
-        for (Map.Entry<String, long[]> e : NEEDED.entrySet()) {
-            OptionalInt nr = arch.syscallNumber(e.getKey());
-            if (nr.isPresent() && !allows(bpf.run(nr.getAsInt(), arch.auditArch(), e.getValue()))) denied.add(e.getKey());
+        for (String name : NEEDED) {
+            OptionalInt nr = arch.syscallNumber(name);
+            if (nr.isPresent() && !allows(bpf.run(nr.getAsInt(), arch.auditArch()))) denied.add(name);
         }
         if (!createsThreads(bpf, arch)) denied.add("clone");
         denied.sort(null);
