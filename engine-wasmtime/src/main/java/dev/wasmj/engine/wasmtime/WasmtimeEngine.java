@@ -1,8 +1,10 @@
 package dev.wasmj.engine.wasmtime;
 
+import dev.wasmj.oci.image.MediaTypes;
 import dev.wasmj.shim.api.Engine;
 import dev.wasmj.shim.api.Entrypoint;
 import dev.wasmj.shim.api.RuntimeContext;
+import dev.wasmj.shim.api.WasmLayer;
 import io.github.kawamuray.wasmtime.Module;
 import io.github.kawamuray.wasmtime.WasmtimeException;
 import java.io.IOException;
@@ -59,6 +61,13 @@ public final class WasmtimeEngine implements Engine {
     public void prepare(RuntimeContext context) throws Exception {
         JniLibrary.load(cacheRoot);
         WasiRun.preload();
+        if (!context.wasmLayers().isEmpty()) {
+            // An OCI artifact: the module is the image's layer, not a file of the rootfs.
+            WasmLayer layer = context.wasmLayers().get(0);
+            engine = CompileCache.engine(cacheRoot);
+            module = compile(layer.bytes(), "layer " + layer.digest());
+            return;
+        }
         Optional<Path> file = context.args().isEmpty() ? Optional.empty() : hostModuleFile(context);
         if (file.isEmpty()) {
             engine = new io.github.kawamuray.wasmtime.Engine();
@@ -89,8 +98,15 @@ public final class WasmtimeEngine implements Engine {
 
     @Override
     public boolean canHandle(RuntimeContext context) throws Exception {
+        if (!context.wasmLayers().isEmpty()) return true;
         Path file = RootfsPath.resolve(root, context.entrypoint().path());
         return Files.isRegularFile(file) && isModule(head(file));
+    }
+
+    /** Core modules only: wasmtime-java 0.19 has no component model, so a component layer is refused at create. */
+    @Override
+    public List<String> supportedLayerTypes() {
+        return List.of(MediaTypes.WASM, MediaTypes.WASM_MODULE_LAYER, MediaTypes.WASM_CONTENT_LAYER);
     }
 
     @Override

@@ -76,7 +76,9 @@ public final class Containerd implements AutoCloseable {
     public static final Path BIN = Path.of(System.getProperty("wasmj.containerd.dir", "/usr")).resolve("bin");
     public static final Path CONTAINERD = BIN.resolve("containerd");
     /** That build's major version (1 or 2): 2.x reads a {@code version = 3} configuration. */
-    public static final int MAJOR = majorVersion();
+    public static final int MAJOR = version()[0];
+    /** The build's minor version (6 for 1.6.20). */
+    public static final int MINOR = version()[1];
     private static final Path RUNC_DEFAULT_ROOT = Path.of("/run/containerd/runc");
     private static final String STANDARD_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -413,19 +415,29 @@ public final class Containerd implements AutoCloseable {
     }
 
     /** From {@code containerd --version}: "containerd github.com/containerd/containerd[/v2] 2.1.9+unknown ...". */
-    private static int majorVersion() {
+    private static int[] version;
+
+    /** {major, minor} from {@code containerd --version}; {1, 6} when it cannot be run. */
+    private static synchronized int[] version() {
+        if (version != null) return version;
+        version = new int[] {1, 6};
         try {
             Process p = new ProcessBuilder(CONTAINERD.toString(), "--version").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s(\\d+)\\.\\d+").matcher(out);
-            return m.find() ? Integer.parseInt(m.group(1)) : 1;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s(\\d+)\\.(\\d+)").matcher(out);
+            if (m.find()) version = new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
         } catch (IOException e) {
-            return 1; // no containerd at all: start() says so
+            // no containerd at all: start() says so
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 1;
         }
+        return version;
+    }
+
+    /** Whether the containerd under test is {@code major.minor} or later. */
+    public static boolean atLeast(int major, int minor) {
+        return MAJOR > major || (MAJOR == major && MINOR >= minor);
     }
 
     private void launch() {

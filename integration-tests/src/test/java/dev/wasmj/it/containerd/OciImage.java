@@ -109,7 +109,19 @@ public final class OciImage {
      * the default snapshotter), checked with {@code ctr images ls}. Returns {@link #ref()}.
      */
     public String importInto(Ctr ctr) {
-        Ctr.Result r = ctr.run("images", "import", "--base-name", baseName(ref), "--platform", platform(), tar.toString());
+        return importInto(ctr, true);
+    }
+
+    /**
+     * As {@link #importInto(Ctr)}; without unpacking when {@code unpack} is false ({@code --no-unpack}: what an
+     * artifact needs, since containerd 2.1's unpacker refuses layers that are not in the config's rootfs; ctr run
+     * makes the snapshot).
+     */
+    public String importInto(Ctr ctr, boolean unpack) {
+        List<String> args = new ArrayList<>(List.of("images", "import", "--base-name", baseName(ref), "--platform", platform()));
+        if (!unpack) args.add("--no-unpack");
+        args.add(tar.toString());
+        Ctr.Result r = ctr.run(args.toArray(String[]::new));
         if (!r.ok()) throw new IllegalStateException("ctr images import " + tar + " failed: " + r);
         List<String> names = ctr.run("images", "ls", "-q").orFail("ctr images ls").lines();
         if (!names.contains(ref)) {
@@ -332,7 +344,18 @@ public final class OciImage {
 
         /** A layer whose blob is these bytes as they are (not a tar), with this media type. */
         public Builder rawLayer(String mediaType, byte[] blob) {
-            layers.add(new RawLayer(mediaType, blob.clone()));
+            layers.add(new RawLayer(mediaType, blob.clone(), true));
+            current = null;
+            return this;
+        }
+
+        /**
+         * A layer that is not part of the filesystem, as OCI artifacts carry their content (a Wasm module as
+         * {@code application/wasm}, as runwasi's oci-tar-builder and wasm-to-oci write them): in the manifest,
+         * but not in the config's {@code rootfs.diff_ids}, so containerd makes no snapshot layer of it.
+         */
+        public Builder artifactLayer(String mediaType, byte[] blob) {
+            layers.add(new RawLayer(mediaType, blob.clone(), false));
             current = null;
             return this;
         }
@@ -363,7 +386,7 @@ public final class OciImage {
                     RawLayer r = (RawLayer) layer;
                     mediaType = r.mediaType;
                     blob = r.blob;
-                    diffIds.add(digest(blob));
+                    if (r.inRootfs) diffIds.add(digest(blob));
                 }
                 layerDescriptors.add(descriptor(mediaType, blob));
                 blobs.put(digest(blob), blob);
@@ -436,7 +459,7 @@ public final class OciImage {
 
     private interface Layer {}
 
-    private record RawLayer(String mediaType, byte[] blob) implements Layer {}
+    private record RawLayer(String mediaType, byte[] blob, boolean inRootfs) implements Layer {}
 
     /** A tar entry: type '0' file, '2' symlink, '5' directory. */
     private record Entry(char type, byte[] content, int mode, String linkTarget, int uid, int gid) {

@@ -25,6 +25,7 @@ import dev.wasmj.it.cri.proto.RunPodSandboxRequest;
 import dev.wasmj.it.cri.proto.SecurityProfile;
 import dev.wasmj.it.cri.proto.UpdateContainerResourcesRequest;
 import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.TestPrograms;
 import dev.wasmj.it.support.ShimServers;
 import dev.wasmj.it.wasm.WasmFixture;
 import io.grpc.StatusRuntimeException;
@@ -305,6 +306,31 @@ class CriPodTest {
         assertEquals("StartError", status.getReason());
         assertTrue(status.getMessage().contains("/bin/no-such-program: no such file in the container"), status.toString());
         remove(podId);
+    }
+
+    /**
+     * A Wasm OCI artifact (the module is the image's only layer, {@code application/wasm}) as a pod's container:
+     * CRI gives it an empty rootfs on every version (1.6 included, whose {@code ctr run} refuses the same image)
+     * and the shim reads the module from the content store.
+     */
+    @Test
+    void anArtifactImageRunsAsAPodsContainer() {
+        String artifact = OciImage.builder().ref("docker.io/wasmj/probe-artifact:cri").platform("wasi", "wasm")
+                .artifactLayer("application/wasm", TestPrograms.c("probe"))
+                .env("GREETING", "from the artifact's config").entrypoint("probe.wasm")
+                .build(tmp.resolve("probe-artifact.tar")).importInto(node.ctr(), false);
+        PodSandboxConfig pod = pod("artifact");
+        String podId = Pods.run(cri, pod);
+        try {
+            String app = Pods.create(cri, podId, pod, Pods.container("app", artifact, "args", "in a pod"));
+            cri.startContainer(app);
+            ContainerStatus done = Pods.awaitState(cri, app, ContainerState.CONTAINER_EXITED, EXIT);
+            assertEquals(0, done.getExitCode(), done.toString());
+            assertEquals(List.of("[probe.wasm]", "[args]", "[in a pod]"),
+                    Pods.log(pod, "app").stream().map(l -> l.replaceFirst("^\\S+ stdout F ", "")).toList());
+        } finally {
+            remove(podId);
+        }
     }
 
     private static ContainerConfig.Builder restricted(ContainerConfig.Builder container) {

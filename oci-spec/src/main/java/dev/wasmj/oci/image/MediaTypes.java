@@ -16,12 +16,17 @@ public final class MediaTypes {
     /** A Wasm component or module as an image layer (runwasi's default layer types). */
     public static final String WASM_COMPONENT_LAYER = "application/vnd.bytecodealliance.wasm.component.layer.v0+wasm";
     public static final String WASM = "application/wasm";
+    /** A core Wasm module as a layer (the W3C's registered type). */
+    public static final String WASM_MODULE_LAYER = "application/vnd.w3c.wasm.module.v1+wasm";
+    /** A Wasm module as a layer, as wasm-to-oci pushes it. */
+    public static final String WASM_CONTENT_LAYER = "application/vnd.wasm.content.layer.v1+wasm";
     /** The config of a Wasm OCI artifact (wasm-to-oci / CNCF Wasm OCI artifact layout). */
     public static final String WASM_CONFIG = "application/vnd.wasm.config.v0+json";
 
     private MediaTypes() {}
 
     public static boolean isWasmLayer(String mediaType) {
-        return WASM_COMPONENT_LAYER.equals(mediaType) || WASM.equals(mediaType);
+        return WASM_COMPONENT_LAYER.equals(mediaType) || WASM.equals(mediaType) || WASM_MODULE_LAYER.equals(mediaType)
+                || WASM_CONTENT_LAYER.equals(mediaType);
     }
 }

@@ -1,5 +1,6 @@
 package dev.wasmj.shim.api;
 
+import dev.wasmj.oci.image.MediaTypes;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,10 +30,14 @@ public interface Engine {
         return false;
     }
 
-    /** The OCI layer media types this engine can run from an image (e.g. application/wasm). */
+    /**
+     * The OCI layer media types this engine can run from an image that is a Wasm artifact (e.g.
+     * application/wasm): the shim copies such layers from containerd's content store and hands them over as
+     * {@link RuntimeContext#wasmLayers()}; an image with a Wasm layer of another type is refused at create,
+     * naming the type.
+     */
     default List<String> supportedLayerTypes() {
-        return List.of("application/vnd.bytecodealliance.wasm.component.layer.v0+wasm",
-                "application/vnd.w3c.wasm.module.v1+wasm", "application/wasm");
+        return List.of(MediaTypes.WASM, MediaTypes.WASM_MODULE_LAYER, MediaTypes.WASM_CONTENT_LAYER);
     }
 
     /** Compiles modules ahead of time; the result is what {@link #runWasi} can load faster. */

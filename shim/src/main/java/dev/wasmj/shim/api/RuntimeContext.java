@@ -31,6 +31,15 @@ public interface RuntimeContext {
         return Optional.empty();
     }
 
+    /**
+     * The image's Wasm layers, in manifest order, when the image is an OCI artifact: the module to run is then
+     * a layer, not the file argv0 names (argv0 is still the guest's program name). Empty for an image whose
+     * module is a file of its rootfs. Only layer types of {@link Engine#supportedLayerTypes()} are here.
+     */
+    default List<WasmLayer> wasmLayers() {
+        return List.of();
+    }
+
     /** The pod (CRI sandbox id) the container belongs to, if any. */
     Optional<String> podId();
 

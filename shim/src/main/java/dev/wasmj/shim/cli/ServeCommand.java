@@ -2,6 +2,7 @@ package dev.wasmj.shim.cli;
 
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.events.EventPublisher;
+import dev.wasmj.shim.image.WasmArtifacts;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.task.TaskService;
 import dev.wasmj.shim.task.Workload;
@@ -24,13 +25,16 @@ final class ServeCommand {
     private final ShimArgs args;
     private final ShimLog log;
     private final Workload workload;
+    private final WasmArtifacts artifacts;
     private final String version;
     private final Map<String, String> env;
 
-    ServeCommand(ShimArgs args, ShimLog log, Workload workload, String version, Map<String, String> env) {
+    ServeCommand(ShimArgs args, ShimLog log, Workload workload, WasmArtifacts artifacts, String version,
+            Map<String, String> env) {
         this.args = args;
         this.log = log;
         this.workload = workload;
+        this.artifacts = artifacts;
         this.version = version;
         this.env = env;
     }
@@ -44,7 +48,7 @@ final class ServeCommand {
         CountDownLatch shutdown = new CountDownLatch(1);
         try (EventPublisher events = new EventPublisher(ttrpcAddress == null || ttrpcAddress.isEmpty() ? null
                 : Path.of(ttrpcAddress.replaceFirst("^unix://", "")), args.namespace(), log, Duration.ofSeconds(30))) {
-            TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, version, shutdown::countDown);
+            TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, artifacts, version, shutdown::countDown);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);
             WarmUp.start(log); // usually already started by start, at JVM entry

@@ -6,6 +6,8 @@ import com.google.protobuf.ByteString;
 import dev.wasmj.libcontainer.container.Features;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.api.ShimConfig;
+import dev.wasmj.shim.image.ContainerdImageStore;
+import dev.wasmj.shim.image.WasmArtifacts;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.types.RuntimeInfo;
 import dev.wasmj.shim.proto.types.RuntimeVersion;
@@ -95,7 +97,7 @@ public final class ShimCommands {
                 }
                 case "serve" -> {
                     System.setOut(stderr); // the server's stdout is /dev/null; stray prints belong in the log
-                    return new ServeCommand(args, log, workload(config), identity.version(), env).run();
+                    return new ServeCommand(args, log, workload(config), artifacts(config, args), identity.version(), env).run();
                 }
                 case "delete" -> {
                     return new DeleteCommand(args, log).run(stdout);
@@ -133,7 +135,7 @@ public final class ShimCommands {
         System.setOut(stderr); // now the log FIFO, as for serve
         System.setErr(stderr);
         ShimArgs serveArgs = ShimArgs.parse(server.serverArgs().get().toArray(String[]::new));
-        return new ServeCommand(serveArgs, log, workload(config), identity.version(), env).run();
+        return new ServeCommand(serveArgs, log, workload(config), artifacts(config, serveArgs), identity.version(), env).run();
     }
 
     private static String describe(Throwable e) {
@@ -174,13 +176,29 @@ public final class ShimCommands {
         return space < 0 ? command : command.substring(0, space);
     }
 
+    /**
+     * With an engine, a module missing from the rootfs is looked for in the image's Wasm layers, read from
+     * containerd's content store over its gRPC socket ({@code -address}) in the shim's namespace.
+     */
+    static WasmArtifacts artifacts(ShimConfig config, ShimArgs args) {
+        if (config.engineClass() == null || args.address().isEmpty()) return WasmArtifacts.none();
+        return WasmArtifacts.forEngine(config.engineClass(),
+                () -> new ContainerdImageStore(args.address(), args.namespace(), java.time.Duration.ofSeconds(30)));
+    }
+
+    /** The dist's lib/grpc/: the server's client of containerd's API, which no init JVM needs. */
+    static boolean isServerOnly(Path classpathEntry) {
+        Path dir = classpathEntry.toAbsolutePath().getParent();
+        return dir != null && dir.endsWith(Path.of("lib", "grpc"));
+    }
+
     /** An engine runs in the init JVM behind the engine executor; without one, the native executor. */
     public static Workload workload(ShimConfig config) {
         if (config.engineClass() == null) return Workload.nativeOnly();
         List<Path> classpath = new ArrayList<>(config.engineClasspath());
         if (classpath.isEmpty()) {
             for (String entry : System.getProperty("java.class.path").split(":")) {
-                if (!entry.isEmpty()) classpath.add(Path.of(entry));
+                if (!entry.isEmpty() && !isServerOnly(Path.of(entry))) classpath.add(Path.of(entry));
             }
         }
         List<String> jvm = new ArrayList<>(config.initJvmOptions());

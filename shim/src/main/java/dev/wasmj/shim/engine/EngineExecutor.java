@@ -1,5 +1,7 @@
 package dev.wasmj.shim.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.wasmj.libcontainer.init.ClassPreloader;
 import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.syscall.FdStreams;
@@ -11,6 +13,7 @@ import dev.wasmj.libcontainer.workload.NativeExecutor;
 import dev.wasmj.libcontainer.workload.WorkloadContext;
 import dev.wasmj.shim.api.Engine;
 import dev.wasmj.shim.api.RuntimeContext;
+import dev.wasmj.shim.api.WasmLayer;
 import dev.wasmj.shim.api.WasmTrap;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +21,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +35,11 @@ import java.util.Optional;
 public final class EngineExecutor implements Executor {
     /** System property of the init JVM naming the engine class. */
     public static final String ENGINE_PROPERTY = "wasmj.engine";
+    /**
+     * System property of the init JVM naming the index of the image's Wasm layers the shim copied into the
+     * bundle (an OCI artifact image; see {@link dev.wasmj.shim.image.WasmLayerFetcher}).
+     */
+    public static final String WASM_LAYERS_PROPERTY = "wasmj.wasm-layers";
 
     private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
     private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
@@ -43,7 +52,8 @@ public final class EngineExecutor implements Executor {
     @Override
     public void prepare(WorkloadContext context) throws ExecutorException {
         engine = engine(System.getProperty(ENGINE_PROPERTY));
-        runtime = contextOf(context);
+        runtime = contextOf(context, layers(System.getProperty(WASM_LAYERS_PROPERTY)));
+        if (!runtime.wasmLayers().isEmpty()) validateLayers(runtime.wasmLayers()); // before the engine compiles one
         try {
             // After pivot_root classes still load from open jars, but not from class directories (a build's
             // target/classes): load those now.
@@ -70,7 +80,7 @@ public final class EngineExecutor implements Executor {
         Path dir = Files.createTempDirectory("wasmj-train-");
         try {
             Files.write(dir.resolve("train.wasm"), EMPTY_COMMAND);
-            RuntimeContext context = new Context(List.of("/train.wasm"), List.of(), "train", Optional.of(dir));
+            RuntimeContext context = new Context(List.of("/train.wasm"), List.of(), "train", Optional.of(dir), List.of());
             try {
                 trained.prepare(context);
                 trained.runWasi(context);
@@ -109,8 +119,27 @@ public final class EngineExecutor implements Executor {
         }
     }
 
+    /**
+     * Reads the layers the shim copied into the bundle, now, while the bundle is still visible (before
+     * pivot_root); none without the property.
+     */
+    static List<WasmLayer> layers(String index) throws ExecutorException {
+        if (index == null || index.isEmpty()) return List.of();
+        try {
+            List<WasmLayer> layers = new ArrayList<>();
+            for (JsonNode l : new ObjectMapper().readTree(Files.readAllBytes(Path.of(index)))) {
+                layers.add(new WasmLayer(l.path("mediaType").asText(), l.path("digest").asText(),
+                        Files.readAllBytes(Path.of(l.path("path").asText()))));
+            }
+            return List.copyOf(layers);
+        } catch (IOException | RuntimeException e) {
+            throw new ExecutorException("cannot read the image's Wasm layers (" + index + "): " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void validate(WorkloadContext context) throws ExecutorException {
+        if (!runtime.wasmLayers().isEmpty()) return; // checked in prepare
         String argv0 = runtime.entrypoint().path();
         Optional<Path> resolved = ExecutableLookup.find(argv0, context.envValue("PATH").orElse(null), context.process().cwd());
         Path file = resolved.orElse(Path.of(argv0));
@@ -130,6 +159,18 @@ public final class EngineExecutor implements Executor {
             throw new ExecutorException(engine.name() + ": " + e.getMessage(), e);
         }
         throw new ExecutorException(argv0 + " is neither a Wasm module nor a Linux executable");
+    }
+
+    /** One module per container, as runwasi's engines: several module layers would need a linking rule. */
+    static void validateLayers(List<WasmLayer> layers) throws ExecutorException {
+        if (layers.size() > 1) {
+            throw new ExecutorException("the image has " + layers.size() + " Wasm layers " + layers
+                    + "; a container runs one module");
+        }
+        WasmLayer layer = layers.get(0);
+        if (!startsWith(layer.bytes(), WASM_MAGIC) && !looksLikeWat(Arrays.copyOf(layer.bytes(), Math.min(64, layer.bytes().length)))) {
+            throw new ExecutorException("the image's layer " + layer + " is not a Wasm module");
+        }
     }
 
     /** A native argv0 is exec'd (and confines itself at its execve); a module runs here, confined by the init. */
@@ -197,14 +238,14 @@ public final class EngineExecutor implements Executor {
         return text.startsWith("(module") || text.startsWith("(component");
     }
 
-    private static RuntimeContext contextOf(WorkloadContext context) {
+    private static RuntimeContext contextOf(WorkloadContext context, List<WasmLayer> layers) {
         return new Context(context.args(), context.env(), context.containerId(),
-                Optional.ofNullable(context.rootfs()).map(Path::of));
+                Optional.ofNullable(context.rootfs()).map(Path::of), layers);
     }
 
     /** A container as an engine sees it; its stdio is the init's fds 0-2 once {@link #run} has set them. */
-    private record Context(List<String> args, List<String> envs, String containerId, Optional<Path> rootfs)
-            implements RuntimeContext {
+    private record Context(List<String> args, List<String> envs, String containerId, Optional<Path> rootfs,
+            List<WasmLayer> wasmLayers) implements RuntimeContext {
         /** Without the environment: it often holds secrets, and a context may end up in a log. */
         @Override
         public String toString() {

@@ -12,8 +12,12 @@ import dev.wasmj.libcontainer.container.CreateRequest;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.OciJson;
 import dev.wasmj.oci.runtime.LinuxResources;
+import dev.wasmj.shim.engine.EngineExecutor;
 import dev.wasmj.shim.events.EventPublisher;
 import dev.wasmj.shim.events.Timestamps;
+import dev.wasmj.shim.image.ImageException;
+import dev.wasmj.shim.image.WasmArtifacts;
+import dev.wasmj.shim.image.WasmLayerFetcher;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.events.TaskCreate;
 import dev.wasmj.shim.proto.events.TaskDelete;
@@ -58,6 +62,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
@@ -76,10 +81,18 @@ public final class TaskService {
     private final String version;
     private final Runnable onShutdown;
     private final RootfsMounts rootfs;
+    private final WasmArtifacts artifacts;
     private final Map<String, InitTask> tasks = new ConcurrentHashMap<>();
 
     public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, String version,
             Runnable onShutdown) {
+        this(sys, log, events, workload, WasmArtifacts.none(), version, onShutdown);
+    }
+
+    /** @param artifacts where a module that is not in the rootfs may come from: the image's Wasm layers */
+    public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, WasmArtifacts artifacts,
+            String version, Runnable onShutdown) {
+        this.artifacts = artifacts;
         this.sys = sys;
         this.log = log;
         this.events = events;
@@ -183,6 +196,11 @@ public final class TaskService {
                     .debug(log.debugEnabled())
                     .debugLog(clog::debug);
             workload.applyTo(request);
+            Optional<Path> layers = artifacts.layersFor(id, bundle, rootfsDir);
+            if (layers.isPresent()) {
+                clog.info("create: the module is the image's Wasm layer, copied to " + layers.get().getParent());
+                request.jvmOption("-D" + EngineExecutor.WASM_LAYERS_PROPERTY + "=" + layers.get());
+            }
             Container container = Container.create(BundleState.store(bundle), request);
             io.closeProcessSide();
             InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), false), container);
@@ -195,14 +213,15 @@ public final class TaskService {
                     .setIo(TaskIO.newBuilder().setStdin(r.getStdin()).setStdout(r.getStdout()).setStderr(r.getStderr()))
                     .setPid(task.pid).build());
             return CreateTaskResponse.newBuilder().setPid(task.pid).build();
-        } catch (ContainerException | IOException | RuntimeException e) {
+        } catch (ContainerException | ImageException | IOException | RuntimeException e) {
             if (io != null) {
                 io.closeProcessSide();
                 io.close();
             }
             if (mounted) unmountQuietly(clog, rootfsDir);
+            WasmLayerFetcher.remove(bundle);
             clog.error("create failed", e);
-            Code code = e instanceof ContainerException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
+            Code code = e instanceof ContainerException || e instanceof ImageException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
             throw new TtrpcException(code, "create " + id + ": " + e.getMessage(), e);
         }
     }
@@ -310,6 +329,7 @@ public final class TaskService {
         }
         task.closeIo();
         boolean unmounted = unmountQuietly(clog, BundleState.rootfs(task.bundle));
+        WasmLayerFetcher.remove(task.bundle);
         tasks.remove(task.containerId);
         clog.info("deleted");
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(task.containerId).setId(task.containerId)

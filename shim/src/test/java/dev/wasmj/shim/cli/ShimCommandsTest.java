@@ -1,12 +1,21 @@
 package dev.wasmj.shim.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.shim.proto.types.RuntimeInfo;
 import org.junit.jupiter.api.Test;
 
 class ShimCommandsTest {
     private static final ShimCommands.Identity WASMTIME = new ShimCommands.Identity("wasmtime", "0.1.0", "abc", "v1");
+
+    @Test
+    void theGrpcJarsStayOutOfTheInitJvmsClassPath() {
+        assertTrue(ShimCommands.isServerOnly(java.nio.file.Path.of("/opt/shim/lib/grpc/grpc-core-1.76.0.jar")));
+        assertFalse(ShimCommands.isServerOnly(java.nio.file.Path.of("/opt/shim/lib/shim.jar")));
+        assertFalse(ShimCommands.isServerOnly(java.nio.file.Path.of("/opt/grpc/lib/shim.jar")));
+    }
 
     @Test
     void namesFollowContainerdsConvention() {
