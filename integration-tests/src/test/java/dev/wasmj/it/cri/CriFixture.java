@@ -23,6 +23,11 @@ public final class CriFixture implements AutoCloseable {
     public static final String HANDLER = "wasmtime";
     /** The same runtime with {@code SystemdCgroup = true} in its options table, which this node cannot honour. */
     public static final String SYSTEMD_HANDLER = "wasmtime-systemd";
+    /**
+     * containerd 2.x only: our shim as the pod's sandboxer ({@code sandboxer = "shim"}, the sandbox API), no pause
+     * container. No options table: containerd 2.1 passes such a handler's containers runc's options type.
+     */
+    public static final String SANDBOX_HANDLER = "wasmtime-sandbox";
     public static final String K8S_NAMESPACE = "k8s.io";
     public static final String PAUSE_IMAGE = "docker.io/wasmj/pause:it";
     static final Path CNI_PLUGINS = Path.of("/usr/lib/cni");
@@ -60,7 +65,7 @@ public final class CriFixture implements AutoCloseable {
     }
 
     /** CRI answers once its plugin has loaded; if it failed to, containerd's log says why. */
-    private void awaitCri() {
+    void awaitCri() {
         RuntimeException last = null;
         for (int i = 0; i < 100; i++) {
             try {
@@ -140,6 +145,9 @@ public final class CriFixture implements AutoCloseable {
                 "    [" + runtime + ".containerd]",
                 "      default_runtime_name = \"runc\"",
                 runtimes(runtime + ".containerd", dir),
+                "      [" + runtime + ".containerd.runtimes." + SANDBOX_HANDLER + "]",
+                "        runtime_type = \"io.containerd.wasmtime.v1\"",
+                "        sandboxer = \"shim\"",
                 "");
     }
 

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@value CriFixture#HANDLER} is our shim, a pause container, Wasm containers and a busybox sidecar.
  */
 class CriPodTest {
-    private static final Duration EXIT = Duration.ofSeconds(15);
+    static final Duration EXIT = Duration.ofSeconds(15);
 
     @TempDir
     static Path tmp;
@@ -75,23 +75,23 @@ class CriPodTest {
         }
     }
 
-    private static PodSandboxConfig pod(String name) {
+    static PodSandboxConfig pod(String name) {
         return Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
     }
 
     /** A busybox sidecar that sleeps, in its own pid namespace. */
-    private static ContainerConfig.Builder sidecar() {
+    static ContainerConfig.Builder sidecar() {
         return Pods.container("sidecar", busybox).addCommand("sleep").addCommand("1000");
     }
 
     /** StartContainer for each, then waits until CRI reports each RUNNING. */
-    private static void startRunning(String... ids) {
+    static void startRunning(String... ids) {
         for (String id : ids) cri.startContainer(id);
         for (String id : ids) Pods.awaitState(cri, id, ContainerState.CONTAINER_RUNNING, EXIT);
     }
 
     /** StopPodSandbox and RemovePodSandbox, as the kubelet ends a pod (its containers go with it). */
-    private static void remove(String podId) {
+    static void remove(String podId) {
         cri.stopPodSandbox(podId);
         cri.removePodSandbox(podId);
     }
@@ -448,9 +448,13 @@ class CriPodTest {
                 "the shim log says it too");
     }
 
-    private static String address(String containerId) {
+    /** The shim address in a container's bundle, or a pod's: a pause container's, or the sandbox API's bundle. */
+    static String address(String containerId) {
+        Path task = node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId);
+        Path sandbox = node.containerd().state().resolve("io.containerd.sandbox.controller.v1.shim")
+                .resolve(CriFixture.K8S_NAMESPACE).resolve(containerId);
         try {
-            return Files.readString(node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId).resolve("address")).trim();
+            return Files.readString((Files.exists(task) ? task : sandbox).resolve("address")).trim();
         } catch (IOException e) {
             throw new AssertionError("no address file for " + containerId, e);
         }
@@ -460,7 +464,7 @@ class CriPodTest {
      * Whether the shim serving this address exits within 10 s: containerd's RemovePodSandbox returns once the
      * shim answered Shutdown, and the JVM ends just after (the first one on a machine also saves its CDS archive).
      */
-    private static boolean shimGone(String address) {
+    static boolean shimGone(String address) {
         return within(Duration.ofSeconds(10), () -> shimServersOn(address).isEmpty());
     }
 
@@ -468,13 +472,13 @@ class CriPodTest {
      * Processes that name {@code id}, once given up to 10 s to end: the first shim on a machine runs under its
      * launcher script, which stays a moment after the JVM to save the class-data archive.
      */
-    private static Map<Long, String> processesMentioningAfterShimExit(String id) {
+    static Map<Long, String> processesMentioningAfterShimExit(String id) {
         within(Duration.ofSeconds(10), () -> Containerd.processesMentioning(id).isEmpty());
         return Containerd.processesMentioning(id);
     }
 
     /** Shim server JVMs serving this address. */
-    private static List<Long> shimServersOn(String address) {
+    static List<Long> shimServersOn(String address) {
         return ShimServers.serving(address);
     }
 
@@ -492,7 +496,7 @@ class CriPodTest {
     }
 
     /** Polls {@code done} every 50 ms for up to {@code timeout}; whether it came true. */
-    private static boolean within(Duration timeout, java.util.function.BooleanSupplier done) {
+    static boolean within(Duration timeout, java.util.function.BooleanSupplier done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             if (System.nanoTime() >= deadline) return false;

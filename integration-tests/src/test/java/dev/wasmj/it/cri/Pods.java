@@ -32,6 +32,11 @@ import java.util.List;
  */
 final class Pods {
     static final String CGROUP_ROOT = "/wasmj-it-cri";
+    /**
+     * The runtime handler {@link #run} asks for: {@link CriFixture#HANDLER}, or {@link CriFixture#SANDBOX_HANDLER}
+     * while {@link ShimSandboxPodTest} runs the same scenarios with the shim as the pod's sandboxer.
+     */
+    static volatile String handler = CriFixture.HANDLER;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Pods() {}
@@ -55,7 +60,7 @@ final class Pods {
     }
 
     static String run(CriClient cri, PodSandboxConfig pod) {
-        return cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).setRuntimeHandler(CriFixture.HANDLER).build())
+        return cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).setRuntimeHandler(handler).build())
                 .getPodSandboxId();
     }
 
@@ -98,7 +103,7 @@ final class Pods {
         return pidOf(cri.containerStatus(id).getInfoMap().get("info"));
     }
 
-    /** The pause process of a pod. */
+    /** The process holding a pod's namespaces: its pause container's, or the shim's namespace holder. */
     static long sandboxPid(CriClient cri, String podId) {
         return pidOf(cri.podSandboxStatus(podId).getInfoMap().get("info"));
     }

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /** Reads /proc/PID/stat: is a process alive (not a zombie), and when did it start. */
-final class ProcessProbe {
+public final class ProcessProbe {
     private ProcessProbe() {}
 
     /** The start time (field 22) of a live, non-zombie process; empty when it is gone or a zombie. */
-    static OptionalLong startTime(int pid) {
+    public static OptionalLong startTime(int pid) {
         String stat;
         try {
             stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
@@ -40,7 +40,7 @@ final class ProcessProbe {
         return false;
     }
 
-    static boolean isAlive(int pid, long expectedStartTime) {
+    public static boolean isAlive(int pid, long expectedStartTime) {
         OptionalLong start = startTime(pid);
         return start.isPresent() && start.getAsLong() == expectedStartTime;
     }

@@ -11,12 +11,23 @@ import java.util.Set;
  * has of its own. Any other key is global: the init writes it as root before it drops anything, so it would
  * change the host's kernel. runc refuses the same keys.
  */
-final class Sysctls {
+public final class Sysctls {
     /** The IPC namespace's keys (besides fs.mqueue.*). */
     private static final Set<String> IPC = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
             "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
 
     private Sysctls() {}
+
+    /**
+     * The kernel namespace a sysctl key belongs to: "ipc" or "network"; empty for a key that is global (or the
+     * uts names, which have their own fields).
+     */
+    public static java.util.Optional<String> namespaceOf(String key) {
+        String name = key.replace('/', '.');
+        if (IPC.contains(name) || name.startsWith("fs.mqueue.")) return java.util.Optional.of("ipc");
+        if (name.startsWith("net.")) return java.util.Optional.of("network");
+        return java.util.Optional.empty();
+    }
 
     static void check(Map<String, String> sysctl, Namespaces namespaces) throws ContainerException {
         if (sysctl == null) return;

@@ -8,6 +8,7 @@ import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.events.Timestamps;
 import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.task.v2.DeleteResponse;
+import dev.wasmj.shim.sandbox.PodHolder;
 import dev.wasmj.shim.task.BundleState;
 import dev.wasmj.shim.task.RootfsMounts;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
@@ -55,6 +56,11 @@ final class DeleteCommand {
             } catch (ContainerException e) {
                 log.error("delete: cannot clean up the container's processes and cgroup", e);
             }
+        }
+        int holder = PodHolder.killRecorded(Syscalls.linux(), bundle); // a pod's bundle (sandbox API): no container
+        if (holder > 0) {
+            log.info("ended the namespace holder (pid " + holder + ") of a pod whose shim is gone");
+            pid = holder;
         }
         new RootfsMounts(Syscalls.linux()).unmountAll(BundleState.rootfs(bundle));
         removeDeadSocket(bundle);

@@ -4,6 +4,7 @@ import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.events.EventPublisher;
 import dev.wasmj.shim.image.WasmArtifacts;
 import dev.wasmj.shim.log.ShimLog;
+import dev.wasmj.shim.sandbox.SandboxService;
 import dev.wasmj.shim.task.TaskService;
 import dev.wasmj.shim.task.Workload;
 import dev.wasmj.shim.ttrpc.ServiceRegistry;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The long-running shim server that {@code start} launches: serves the task API on the group's socket
@@ -48,9 +50,14 @@ final class ServeCommand {
         CountDownLatch shutdown = new CountDownLatch(1);
         try (EventPublisher events = new EventPublisher(ttrpcAddress == null || ttrpcAddress.isEmpty() ? null
                 : Path.of(ttrpcAddress.replaceFirst("^unix://", "")), args.namespace(), log, Duration.ofSeconds(30))) {
-            TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, artifacts, version, shutdown::countDown);
+            // The pods (containerd 2.x's sandbox API) and the containers of this server: it exits when it holds neither.
+            AtomicReference<TaskService> taskService = new AtomicReference<>();
+            SandboxService pods = new SandboxService(Syscalls.linux(), log, () -> taskService.get().isEmpty(), shutdown::countDown);
+            TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, artifacts, pods, version, shutdown::countDown);
+            taskService.set(tasks);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);
+            pods.register(registry);
             WarmUp.start(log); // usually already started by start, at JVM entry
             try (TtrpcServer server = open(registry)) {
                 // SIGTERM (e.g. a node shutting down) still removes the socket.

@@ -35,7 +35,7 @@ public final class BundleState {
      * after every teardown and waits for it; with this file there the launcher script answers with its
      * bytes at once, without starting a JVM, as nothing is left to clean up.
      */
-    static void recordCleanDelete(Path bundle, DeleteResponse response, ShimLog log) {
+    public static void recordCleanDelete(Path bundle, DeleteResponse response, ShimLog log) {
         Path file = bundle.resolve(CLEAN_DELETE);
         try {
             Path tmp = Files.createTempFile(bundle, CLEAN_DELETE, ".tmp");

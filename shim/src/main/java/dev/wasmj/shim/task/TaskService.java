@@ -54,6 +54,7 @@ import dev.wasmj.shim.proto.task.v2.WaitRequest;
 import dev.wasmj.shim.proto.task.v2.WaitResponse;
 import dev.wasmj.shim.proto.types.task.ProcessInfo;
 import dev.wasmj.shim.proto.types.task.Status;
+import dev.wasmj.shim.sandbox.PodSandboxes;
 import dev.wasmj.shim.ttrpc.CallContext;
 import dev.wasmj.shim.ttrpc.Code;
 import dev.wasmj.shim.ttrpc.ServiceRegistry;
@@ -82,17 +83,23 @@ public final class TaskService {
     private final Runnable onShutdown;
     private final RootfsMounts rootfs;
     private final WasmArtifacts artifacts;
+    private final PodSandboxes pods;
     private final Map<String, InitTask> tasks = new ConcurrentHashMap<>();
 
     public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, String version,
             Runnable onShutdown) {
-        this(sys, log, events, workload, WasmArtifacts.none(), version, onShutdown);
+        this(sys, log, events, workload, WasmArtifacts.none(), PodSandboxes.NONE, version, onShutdown);
     }
 
-    /** @param artifacts where a module that is not in the rootfs may come from: the image's Wasm layers */
+    /**
+     * @param artifacts where a module that is not in the rootfs may come from: the image's Wasm layers
+     * @param pods the pods this server holds through the sandbox API: Shutdown does not end the server while one
+     *     is held, and Connect on a pod's id answers its namespace holder's pid
+     */
     public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, WasmArtifacts artifacts,
-            String version, Runnable onShutdown) {
+            PodSandboxes pods, String version, Runnable onShutdown) {
         this.artifacts = artifacts;
+        this.pods = pods;
         this.sys = sys;
         this.log = log;
         this.events = events;
@@ -470,11 +477,17 @@ public final class TaskService {
         ConnectResponse.Builder b = ConnectResponse.newBuilder().setShimPid((int) ProcessHandle.current().pid())
                 .setVersion(version);
         if (task != null) b.setTaskPid(task.pid);
+        pods.holderPid(r.getId()).ifPresent(b::setTaskPid); // containerd 2.x reconnecting to a pod it made here
         return b.build();
     }
 
+    /** Whether this server serves no container (pods held through the sandbox API aside). */
+    public boolean isEmpty() {
+        return tasks.isEmpty();
+    }
+
     Empty shutdown(ShutdownRequest r) {
-        if (r.getNow() || tasks.isEmpty()) {
+        if (r.getNow() || (tasks.isEmpty() && !pods.holdsAny())) {
             log.info("shutting down");
             onShutdown.run();
         }
