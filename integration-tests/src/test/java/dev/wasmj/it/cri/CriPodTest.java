@@ -328,6 +328,14 @@ class CriPodTest {
             assertEquals(0, done.getExitCode(), done.toString());
             assertEquals(List.of("[probe.wasm]", "[args]", "[in a pod]"),
                     Pods.log(pod, "app").stream().map(l -> l.replaceFirst("^\\S+ stdout F ", "")).toList());
+            String env = Pods.create(cri, podId, pod, Pods.container("env", artifact, "env", "GREETING"));
+            String exit = Pods.create(cri, podId, pod, Pods.container("exit", artifact, "exit", "5"));
+            cri.startContainer(env);
+            cri.startContainer(exit);
+            assertEquals(0, Pods.awaitState(cri, env, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+            assertEquals(List.of("GREETING=from the artifact's config"),
+                    Pods.log(pod, "env").stream().map(l -> l.replaceFirst("^\\S+ stdout F ", "")).toList());
+            assertEquals(5, Pods.awaitState(cri, exit, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
         } finally {
             remove(podId);
         }

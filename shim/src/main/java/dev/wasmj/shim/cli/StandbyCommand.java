@@ -99,6 +99,9 @@ final class StandbyCommand {
         sys.mkfifo(fifo.toString(), 0600);
         Files.deleteIfExists(dir.resolve(STARTING)); // waiting now: the launcher may start the next one
         while (true) {
+            // Two standbys can end up waiting when starts race (one's FIFO is renamed by a claimer just as another
+            // launcher looks, then the claimed one waits again): the younger one then leaves at once, the way an
+            // idle one does, so a claimer that got to it first still gets its answer.
             Thread expiry = expireAfterIdle(fifo);
             String line;
             try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
@@ -125,14 +128,18 @@ final class StandbyCommand {
     }
 
     /**
-     * After the idle time, takes the FIFO back the way a claimer would (rename; if a claimer was first, it
+     * After the idle time, or as soon as an older standby waits too, takes the FIFO back the way a claimer would (rename; if a claimer was first, it
      * keeps it) and opens it for writing, which ends the wait with nothing to read.
      */
     private Thread expireAfterIdle(Path fifo) {
         Thread t = new Thread(() -> {
             try {
                 try {
-                    Thread.sleep(idle.toMillis());
+                    long deadline = System.nanoTime() + idle.toNanos();
+                    // Checked each second: the older one may be waiting again only after this one started to.
+                    while (System.nanoTime() < deadline && !olderStandbyWaits()) {
+                        Thread.sleep(Math.max(1, Math.min(1000, (deadline - System.nanoTime()) / 1_000_000)));
+                    }
                 } catch (InterruptedException claimed) {
                     return; // claimed before the idle time was up
                 }
@@ -149,6 +156,18 @@ final class StandbyCommand {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    /** Whether another live standby, started before this one (a lower pid), waits in the same directory. */
+    boolean olderStandbyWaits() {
+        long self = ProcessHandle.current().pid();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("[0-9]+\\.fifo"))
+                    .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 5)))
+                    .anyMatch(pid -> pid < self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static void deleteQuietly(Path p) {
