@@ -13,6 +13,7 @@
  *   alloc MIB            allocate and touch MIB mebibytes, 1 MiB at a time, printing each 16
  *   primes N             count the primes below N and say how long that took (the benchmark's
  *                        CPU-bound workload)
+ *   tty                  print whether fds 0-2 are terminals (isatty), then read one line and echo it
  */
 #include <errno.h>
 #include <stdint.h>
@@ -23,7 +24,7 @@
 #include <unistd.h>
 
 static int usage(void) {
-    fprintf(stderr, "probe: usage: probe args|env|exit|cat|write|stdin|stderr|sleep|spin|alloc|primes ...\n");
+    fprintf(stderr, "probe: usage: probe args|env|exit|cat|write|stdin|stderr|sleep|spin|alloc|primes|tty ...\n");
     return 2;
 }
 
@@ -69,6 +70,14 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(cmd, "exit") && argc == 3) return atoi(argv[2]);
+    if (!strcmp(cmd, "tty")) {
+        printf("tty: 0=%d 1=%d 2=%d\n", isatty(0), isatty(1), isatty(2));
+        char line[256];
+        if (fgets(line, sizeof line, stdin) == NULL) return 1;
+        line[strcspn(line, "\r\n")] = 0;
+        printf("echo: %s\n", line);
+        return 0;
+    }
     if (!strcmp(cmd, "cat") && argc == 3) return cat(argv[2]);
     if (!strcmp(cmd, "write") && argc == 4) {
         FILE *f = fopen(argv[2], "w");

@@ -310,7 +310,7 @@ struct spawn_args {
     const int *cgroup_procs_fds;
     int cgroup_fds;
     int unshare_cgroupns;
-    int new_session;
+    int new_session;         /* 0: the caller's session; 1: setsid; 2: setsid, then fd 0 (a terminal) controls it */
     const char *cwd;         /* chdir after joining namespaces (the container's mount namespace), or NULL */
     struct credentials creds;
     const char *creds_step;
@@ -329,13 +329,15 @@ struct spawn_args {
 };
 
 enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_CHDIR,
-       STEP_CREDENTIALS, STEP_EXEC, STEP_USERNS, STEP_USERNS_MAPS, STEP_USERNS_ROOT, STEP_UNSHARE, STEP_CLONE };
+       STEP_CREDENTIALS, STEP_EXEC, STEP_USERNS, STEP_USERNS_MAPS, STEP_USERNS_ROOT, STEP_UNSHARE, STEP_CLONE,
+       STEP_CTTY };
 static const char *const spawn_steps[] = {
     "spawn", "spawn: reset signals", "spawn: setsid", "spawn: join cgroup",
     "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: chdir",
     "spawn: credentials", "spawn: execve", "spawn: enter the user namespace",
     "spawn: wait for the user namespace's id maps", "spawn: become root of the user namespace (is container id 0 mapped?)",
-    "spawn: unshare the other namespaces", "spawn: clone the init into its pid namespace"};
+    "spawn: unshare the other namespaces", "spawn: clone the init into its pid namespace",
+    "spawn: make fd 0 the controlling terminal"};
 
 /* The JVM's handlers must never run in a child; SIG_IGN dispositions would survive execve. */
 static void reset_signal_handlers(void) {
@@ -388,6 +390,8 @@ static int spawn_child(void *p) {
         if (!mapped) fcntl(fd, F_SETFD, FD_CLOEXEC); /* EBADF when the parent has no such fd: nothing to do */
     }
     if (syscall(SYS_close_range, a->close_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0) goto fail;
+    step = STEP_CTTY;
+    if (a->new_session == 2 && ioctl(0, TIOCSCTTY, 0) < 0) goto fail;
     step = STEP_CHDIR;
     if (a->cwd != NULL && chdir(a->cwd) < 0) goto fail;
     /* Every handler is already the default; the mask goes before the filter, as in execWorkload. */
@@ -531,7 +535,7 @@ out:
 JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArray jargv, jobjectArray jenvp,
                              jintArray jfdMap, jint closeFrom, jint cloneFlags, jintArray jsetns,
                              jintArray jcgroupFds, jint pidNsFd, jboolean unshareCgroupns,
-                             jboolean newSession, jstring jcwd, jboolean applyCreds, jint uid, jint gid,
+                             jint newSession, jstring jcwd, jboolean applyCreds, jint uid, jint gid,
                              jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp,
                              jint seccompFlags, jint userNsFd, jstring juidMap, jstring jgidMap) {
     (void)cls;

@@ -248,14 +248,32 @@ public final class Containerd implements AutoCloseable {
     }
 
     /**
+     * Whether containerd's log holds {@code text}, given up to 5 s: containerd copies a shim's log FIFO into its
+     * own log on its own time, so a line the shim wrote before its answer may land after ctr is back.
+     */
+    public boolean logShows(String text) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!logText().contains(text)) {
+            if (System.nanoTime() > deadline) return false;
+            Ctr.sleep(50);
+        }
+        return true;
+    }
+
+    /**
      * The exit status our shim logged for container {@code id} ("exited with status N", with its id):
      * ctr task delete prints none. Fails if the shim logged no exit of that container.
      */
     public int loggedExitStatus(String id) {
-        Matcher m = Pattern.compile(
-                "msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b").matcher(logText());
-        if (!m.find()) throw new AssertionError("the shim logged no exit of " + id);
-        return Integer.parseInt(m.group(1));
+        Pattern exited = Pattern.compile("msg=\"exited with status (\\d+)\"[^\\n]*id=" + Pattern.quote(id) + "\\b");
+        // containerd copies the shim's log FIFO into its own log on its own time: ctr may be back before the line.
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            Matcher m = exited.matcher(logText());
+            if (m.find()) return Integer.parseInt(m.group(1));
+            if (System.nanoTime() > deadline) throw new AssertionError("the shim logged no exit of " + id);
+            Ctr.sleep(50);
+        }
     }
 
     /** Where ctr's I/O FIFOs go (the {@link Ctr}s made here pass it as --fifo-dir). */

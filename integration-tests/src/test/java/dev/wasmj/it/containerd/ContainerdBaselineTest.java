@@ -71,7 +71,7 @@ class ContainerdBaselineTest extends ContainerTestBase {
         assertEquals(0, id.exitCode(), id::toString);
         assertTrue(id.stdout().startsWith("uid=0(root) gid=0(root)"), id::toString);
         // The runc shim's own log lines (fields runtime=...) come through the bundle's log FIFO.
-        assertTrue(containerd.logText().contains("runtime=" + RUNC), "shim log lines in containerd's log");
+        assertTrue(containerd.logShows("runtime=" + RUNC), "shim log lines in containerd's log");
         assertTrue(ctr.tasks().isEmpty(), "--rm left " + ctr.tasks());
     }
 

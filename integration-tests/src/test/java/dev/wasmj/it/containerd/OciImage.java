@@ -58,7 +58,7 @@ public final class OciImage {
     public static final List<String> BUSYBOX_APPLETS = List.of("sh", "echo", "sleep", "cat", "ls", "true", "false",
             "env", "id", "hostname", "mount", "umount", "ps", "dd", "head", "tail", "yes", "touch", "seq", "wc", "grep",
             "kill", "readlink", "stat", "pwd", "mkdir", "rm", "test", "[", "sync", "printf", "date", "tr", "uname",
-            "nproc", "whoami", "tee", "timeout");
+            "nproc", "whoami", "tee", "timeout", "stty");
 
     /** Fixed mtime (2024-01-01T00:00:00Z) of every tar entry, and the config's "created". */
     private static final long MTIME = 1704067200L;

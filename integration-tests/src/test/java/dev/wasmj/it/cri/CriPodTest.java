@@ -452,7 +452,7 @@ class CriPodTest {
                 () -> cri.runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod)
                         .setRuntimeHandler(CriFixture.SYSTEMD_HANDLER).build()));
         assertTrue(e.getMessage().contains("SystemdCgroup = true, but systemd is not running on this machine"), e.getMessage());
-        assertTrue(node.containerd().logText().contains("SystemdCgroup = true, but systemd is not running"),
+        assertTrue(node.containerd().logShows("SystemdCgroup = true, but systemd is not running"),
                 "the shim log says it too");
     }
 

@@ -217,7 +217,7 @@ class ShimLifecycleTest {
         Ctr.Result r = runRm("missing", "/no/such/program");
         assertTrue(r.exitCode() != 0, r.toString());
         assertTrue(r.stderr().contains("/no/such/program"), "ctr shows the reason: " + r);
-        assertTrue(containerd.logText().contains("/no/such/program"), "the shim log has the reason");
+        assertTrue(containerd.logShows("/no/such/program"), "the shim log has the reason");
         assertEquals(0, runRm("after-missing", "true").exitCode());
     }
 }

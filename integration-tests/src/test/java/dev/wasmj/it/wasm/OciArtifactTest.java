@@ -103,7 +103,7 @@ class OciArtifactTest {
 
         Ctr.Result exit = run(probe, "art-exit", "probe.wasm", "exit", "7");
         assertEquals(7, exit.exitCode(), exit.toString());
-        assertTrue(containerd.logText().contains("the module is the image's Wasm layer"), "the shim log says where the module came from");
+        assertTrue(containerd.logShows("the module is the image's Wasm layer"), "the shim log says where the module came from");
     }
 
     @Test
@@ -125,7 +125,7 @@ class OciArtifactTest {
         Ctr.Result r = run(image, "art-component");
         assertNotEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("is a Wasm component, and this engine runs core modules only"), r.toString());
-        assertTrue(containerd.logText().contains("is a Wasm component"), "the reason is in the shim log too");
+        assertTrue(containerd.logShows("is a Wasm component"), "the reason is in the shim log too");
     }
 
     @Test

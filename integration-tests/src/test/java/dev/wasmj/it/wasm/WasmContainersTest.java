@@ -155,7 +155,7 @@ class WasmContainersTest {
         Ctr.Result r = run("text", "/app.txt");
         assertNotEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stderr().contains("/app.txt is neither a Wasm module nor a Linux executable"), r.toString());
-        assertTrue(containerd.logText().contains("/app.txt is neither a Wasm module nor a Linux executable"));
+        assertTrue(containerd.logShows("/app.txt is neither a Wasm module nor a Linux executable"));
         ctr.run("container", "delete", "text");
     }
 
@@ -197,7 +197,7 @@ class WasmContainersTest {
         Ctr.Result missing = run("nofunc", "/funcs.wasm#nosuch");
         assertEquals(127, missing.exitCode(), missing.toString());
         assertEquals("", missing.stderr(), missing.toString());
-        assertTrue(containerd.logText().contains("/funcs.wasm exports no function nosuch\" id=\"nofunc\""),
+        assertTrue(containerd.logShows("/funcs.wasm exports no function nosuch\" id=\"nofunc\""),
                 "the log names the missing export");
     }
 

@@ -225,6 +225,17 @@ public final class Container {
         }
     }
 
+    /**
+     * Runs another process in the container on a terminal of its own ({@code exec -t}): returns its pid and the
+     * pty master, which the caller now owns (copies it to and from the user, resizes it, closes it).
+     */
+    public TerminalProcess execOnTerminal(dev.wasmj.oci.runtime.Process process) throws ContainerException {
+        try (StateStore.Lock lock = store.lock(id())) {
+            requireStatus("exec in", ContainerStatus.RUNNING);
+            return new ContainerExec(sys).execOnTerminal(state, cgroups(), process);
+        }
+    }
+
     /** Every process of the container, as pids of the runtime's pid namespace. */
     public List<Long> pids() throws ContainerException {
         try {

@@ -104,13 +104,15 @@ final class ContainerCreator {
     /** runc's rule: a terminal needs a console socket, and a console socket needs a terminal. */
     private int connectConsole(CreateRequest request, Spec spec) throws ContainerException {
         boolean terminal = Boolean.TRUE.equals(spec.getProcess().getTerminal());
-        if (terminal && request.consoleSocket == null) {
+        boolean given = request.consoleSocket != null || request.consoleSocketFd >= 0;
+        if (terminal && !given) {
             throw new ContainerException("config.json: process.terminal is true but no console socket was given (--console-socket)");
         }
-        if (!terminal && request.consoleSocket != null) {
+        if (!terminal && given) {
             throw new ContainerException("--console-socket given but config.json: process.terminal is false");
         }
         if (!terminal) return -1;
+        if (request.consoleSocketFd >= 0) return sys.dup(request.consoleSocketFd); // closed with the others after the spawn
         try {
             return sys.connectUnix(request.consoleSocket.toAbsolutePath().toString());
         } catch (SyscallException e) {

@@ -9,6 +9,7 @@ import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.oci.runtime.ConsoleSize;
 import dev.wasmj.oci.runtime.Process;
 import dev.wasmj.oci.runtime.Spec;
 import java.nio.file.Files;
@@ -36,11 +37,44 @@ final class ContainerExec {
 
     int exec(ContainerState state, CgroupManager cgroups, Process process, int stdin, int stdout, int stderr)
             throws ContainerException {
+        if (process != null && Boolean.TRUE.equals(process.getTerminal())) {
+            throw new ContainerException("exec in " + state.id() + ": process.terminal is true: exec it on a terminal");
+        }
+        return spawn(state, cgroups, process, stdin, stdout, stderr, false);
+    }
+
+    /**
+     * exec on a terminal ({@code exec -t}): a pty from the container's own devpts instance (its /dev/pts/ptmx, seen
+     * through the init's root), whose slave is the process's stdio and controlling terminal (a new session); the
+     * master is the caller's, sized as process.consoleSize says.
+     */
+    TerminalProcess execOnTerminal(ContainerState state, CgroupManager cgroups, Process process) throws ContainerException {
+        String devPts = "/proc/" + state.pid() + "/root/dev/pts";
+        int[] pty;
+        try {
+            pty = sys.openPtyAt(devPts + "/ptmx", devPts);
+        } catch (SyscallException e) {
+            throw new ContainerException("exec in " + state.id() + ": no terminal from the container's /dev/pts: " + e.getMessage(), e);
+        }
+        try {
+            ConsoleSize size = process == null ? null : process.getConsoleSize();
+            if (size != null && size.getHeight() != null && size.getWidth() != null && size.getHeight() > 0) {
+                sys.setWindowSize(pty[0], size.getHeight(), size.getWidth());
+            }
+            int pid = spawn(state, cgroups, process, pty[1], pty[1], pty[1], true);
+            return new TerminalProcess(pid, pty[0]);
+        } catch (ContainerException | RuntimeException e) {
+            sys.close(pty[0]);
+            throw e;
+        } finally {
+            sys.close(pty[1]);
+        }
+    }
+
+    private int spawn(ContainerState state, CgroupManager cgroups, Process process, int stdin, int stdout, int stderr,
+            boolean terminal) throws ContainerException {
         if (process == null || process.getArgs() == null || process.getArgs().isEmpty()) {
             throw new ContainerException("exec in " + state.id() + ": process.args must not be empty");
-        }
-        if (Boolean.TRUE.equals(process.getTerminal())) {
-            throw new ContainerException("exec in " + state.id() + ": a terminal is not supported yet");
         }
         Spec spec = state.config();
         try {
@@ -61,7 +95,7 @@ final class ContainerExec {
         List<Integer> opened = new ArrayList<>();
         try {
             SpawnRequest.Builder spawn = SpawnRequest.builder(program).argv(plan.args()).env(plan.env())
-                    .fd(0, stdin).fd(1, stdout).fd(2, stderr).newSession(true).cwd(plan.cwd())
+                    .fd(0, stdin).fd(1, stdout).fd(2, stderr).newSession(true).controllingTerminal(terminal).cwd(plan.cwd())
                     .credentials(new Credentials(plan.uid(), plan.gid(), plan.additionalGids(),
                             plan.capabilities(), plan.noNewPrivileges(), plan.seccompFilter(), plan.seccompFlags()));
             for (Path procs : cgroups.placementFiles()) {

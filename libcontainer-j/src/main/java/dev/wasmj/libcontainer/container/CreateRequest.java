@@ -21,6 +21,7 @@ public final class CreateRequest {
     final List<String> jvmOptions = new ArrayList<>();
     boolean debug;
     Path consoleSocket;
+    int consoleSocketFd = -1;
     java.util.function.Consumer<String> debugLog = message -> {};
 
     private CreateRequest(String id, Path bundle) {
@@ -73,6 +74,16 @@ public final class CreateRequest {
     /** runc's --console-socket: where the pty master is sent when process.terminal is true. */
     public CreateRequest consoleSocket(Path socket) {
         consoleSocket = socket;
+        return this;
+    }
+
+    /**
+     * As {@link #consoleSocket(Path)}, with a connected socket instead of a path (one end of a socketpair whose
+     * other end the caller reads the master from): no socket file, no path length limit. The caller keeps
+     * ownership of the fd.
+     */
+    public CreateRequest consoleSocket(int connectedSocketFd) {
+        consoleSocketFd = connectedSocketFd;
         return this;
     }
 

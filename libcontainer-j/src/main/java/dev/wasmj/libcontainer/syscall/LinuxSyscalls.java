@@ -14,7 +14,7 @@ final class LinuxSyscalls implements Syscalls {
         Credentials c = r.credentials();
         return Native.spawn(r.executable(), r.argv().toArray(String[]::new), r.env().toArray(String[]::new),
                 r.fdMapPairs(), r.closeFrom(), r.newNamespaces(), r.joinPairs(), r.cgroupProcsFds(),
-                r.pidNamespaceFd(), r.newCgroupNamespace(), r.newSession(), r.cwd(), c != null,
+                r.pidNamespaceFd(), r.newCgroupNamespace(), r.controllingTerminal() ? 2 : r.newSession() ? 1 : 0, r.cwd(), c != null,
                 c == null ? 0 : c.uid(), c == null ? 0 : c.gid(), c == null ? null : c.additionalGids(),
                 c == null ? null : c.capabilities(), c != null && c.noNewPrivileges(),
                 c == null ? null : c.seccompFilter(), c == null ? 0 : c.seccompFlags(), r.userNamespaceFd(),

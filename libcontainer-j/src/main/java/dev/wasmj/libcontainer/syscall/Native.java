@@ -12,7 +12,7 @@ final class Native {
     private Native() {}
 
     static native int spawn(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int cloneFlags,
-            int[] setnsFdTypePairs, int[] cgroupProcsFds, int pidNsFd, boolean unshareCgroupNs, boolean newSession,
+            int[] setnsFdTypePairs, int[] cgroupProcsFds, int pidNsFd, boolean unshareCgroupNs, int session,
             String cwd, boolean applyCredentials, int uid, int gid, int[] groups, long[] capabilities,
             boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags, int userNsFd, String uidMap, String gidMap);
 

@@ -29,6 +29,7 @@ public final class SpawnRequest {
     private final int pidNamespaceFd;
     private final boolean newCgroupNamespace;
     private final boolean newSession;
+    private final boolean controllingTerminal;
     private final String cwd;
     private final Credentials credentials;
     private final int userNamespaceFd;
@@ -46,6 +47,7 @@ public final class SpawnRequest {
         this.pidNamespaceFd = b.pidNamespaceFd;
         this.newCgroupNamespace = b.newCgroupNamespace;
         this.newSession = b.newSession;
+        this.controllingTerminal = b.controllingTerminal;
         this.cwd = b.cwd;
         this.credentials = b.credentials;
         this.userNamespaceFd = b.userNamespaceFd;
@@ -128,6 +130,11 @@ public final class SpawnRequest {
         return newSession;
     }
 
+    /** Whether the child's fd 0, a terminal, becomes the controlling terminal of its new session (as exec -t). */
+    public boolean controllingTerminal() {
+        return controllingTerminal;
+    }
+
     int[] fdMapPairs() {
         int[] pairs = new int[fdMap.size() * 2];
         int i = 0;
@@ -162,6 +169,7 @@ public final class SpawnRequest {
         private int pidNamespaceFd = -1;
         private boolean newCgroupNamespace;
         private boolean newSession;
+        private boolean controllingTerminal;
         private String cwd;
         private Credentials credentials;
         private int userNamespaceFd = -1;
@@ -216,6 +224,13 @@ public final class SpawnRequest {
 
         public Builder cgroupProcsFd(int fd) {
             cgroupProcsFds.add(fd);
+            return this;
+        }
+
+        /** A new session whose controlling terminal is the child's fd 0 (implies {@link #newSession}). */
+        public Builder controllingTerminal(boolean value) {
+            controllingTerminal = value;
+            if (value) newSession = true;
             return this;
         }
 

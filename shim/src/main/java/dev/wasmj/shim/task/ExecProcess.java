@@ -1,10 +1,12 @@
 package dev.wasmj.shim.task;
 
 import dev.wasmj.libcontainer.container.ContainerException;
+import dev.wasmj.libcontainer.container.TerminalProcess;
 import dev.wasmj.libcontainer.syscall.Errno;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.runtime.Process;
+import dev.wasmj.shim.log.ShimLog;
 import dev.wasmj.shim.proto.types.task.Status;
 import dev.wasmj.shim.ttrpc.Code;
 import dev.wasmj.shim.ttrpc.TtrpcException;
@@ -15,15 +17,17 @@ final class ExecProcess extends TaskProcess {
     private final InitTask task;
     private final Process spec;
     private final Syscalls sys;
+    private final ShimLog log;
     private final Consumer<ExitStatus> onExit;
     private volatile boolean started;
 
-    ExecProcess(InitTask task, String execId, Stdio stdio, Process spec, ProcessIo io, Syscalls sys,
+    ExecProcess(InitTask task, String execId, Stdio stdio, Process spec, ProcessIo io, Syscalls sys, ShimLog log,
             Consumer<ExitStatus> onExit) {
         super(task.containerId, execId, stdio);
         this.task = task;
         this.spec = spec;
         this.sys = sys;
+        this.log = log;
         this.onExit = onExit;
         this.io = io;
     }
@@ -37,12 +41,22 @@ final class ExecProcess extends TaskProcess {
     @Override
     synchronized void start() throws TtrpcException {
         if (started) throw new TtrpcException(Code.FAILED_PRECONDITION, describe() + " was already started");
-        try {
-            pid = task.container.exec(spec, io.stdin, io.stdout, io.stderr);
-        } catch (ContainerException e) {
-            throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
-        } finally {
-            io.closeProcessSide();
+        if (stdio.terminal()) {
+            try {
+                TerminalProcess tty = task.container.execOnTerminal(spec);
+                pid = tty.pid();
+                terminal = TerminalIo.start(sys, log, containerId + " exec " + execId, tty.masterFd(), stdio.stdin(), stdio.stdout());
+            } catch (ContainerException e) {
+                throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
+            }
+        } else {
+            try {
+                pid = task.container.exec(spec, io.stdin, io.stdout, io.stderr);
+            } catch (ContainerException e) {
+                throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
+            } finally {
+                io.closeProcessSide();
+            }
         }
         started = true;
         ExitWatcher.watch(sys, pid, containerId + "-" + execId, onExit);

@@ -13,6 +13,8 @@ abstract class TaskProcess {
     final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     volatile int pid;
     volatile ProcessIo io;
+    /** Instead of {@link #io}, for a process on a terminal. */
+    volatile TerminalIo terminal;
 
     TaskProcess(String containerId, String execId, Stdio stdio) {
         this.containerId = containerId;
@@ -38,11 +40,21 @@ abstract class TaskProcess {
     void closeStdin() {
         ProcessIo current = io;
         if (current != null) current.closeStdin();
+        TerminalIo tty = terminal;
+        if (tty != null) tty.closeInput();
     }
 
     void closeIo() {
         ProcessIo current = io;
         if (current != null) current.close();
+        TerminalIo tty = terminal;
+        if (tty != null) tty.close();
+    }
+
+    /** Before the exit is reported: what the process wrote to its terminal is out (bounded: a child may hold it). */
+    void drainTerminal() {
+        TerminalIo tty = terminal;
+        if (tty != null) tty.awaitOutput(java.time.Duration.ofSeconds(2));
     }
 
     String describe() {

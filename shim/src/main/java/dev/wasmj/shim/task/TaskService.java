@@ -41,6 +41,7 @@ import dev.wasmj.shim.proto.task.v2.KillRequest;
 import dev.wasmj.shim.proto.task.v2.PauseRequest;
 import dev.wasmj.shim.proto.task.v2.PidsRequest;
 import dev.wasmj.shim.proto.task.v2.PidsResponse;
+import dev.wasmj.shim.proto.task.v2.ResizePtyRequest;
 import dev.wasmj.shim.proto.task.v2.ResumeRequest;
 import dev.wasmj.shim.proto.task.v2.ShutdownRequest;
 import dev.wasmj.shim.proto.task.v2.StartRequest;
@@ -127,7 +128,7 @@ public final class TaskService {
             unary(registry, service, "Connect", ConnectRequest.parser(), this::connect);
             unary(registry, service, "Shutdown", ShutdownRequest.parser(), this::shutdown);
             unary(registry, service, "Exec", ExecProcessRequest.parser(), this::exec);
-            registry.register(service, "ResizePty", (c, p) -> unimplemented("ResizePty (terminals)"));
+            unary(registry, service, "ResizePty", ResizePtyRequest.parser(), this::resizePty);
             registry.register(service, "Checkpoint", (c, p) -> unimplemented("Checkpoint"));
         }
     }
@@ -178,9 +179,6 @@ public final class TaskService {
         long t0 = System.nanoTime();
         clog.debug("create: bundle " + r.getBundle() + ", " + r.getRootfsCount() + " rootfs mount(s)");
         if (tasks.containsKey(id)) throw new TtrpcException(Code.ALREADY_EXISTS, "container " + id + " already exists");
-        if (r.getTerminal()) {
-            throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": a terminal (ctr -t) is not supported by this shim yet");
-        }
         if (!r.getCheckpoint().isEmpty()) {
             throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": restoring a checkpoint is not supported");
         }
@@ -192,16 +190,22 @@ public final class TaskService {
         Path bundle = Path.of(r.getBundle());
         Path rootfsDir = BundleState.rootfs(bundle);
         ProcessIo io = null;
+        int[] console = null; // a terminal: the init sends the pty master over this socketpair
         boolean mounted = false;
         try {
             rootfs.mount(r.getRootfsList(), rootfsDir);
             mounted = !r.getRootfsList().isEmpty();
-            io = ProcessIo.open(sys, clog, r.getStdin(), r.getStdout(), r.getStderr());
+            // On a terminal the pty is the process's stdio: the FIFOs are the shim's, copied to and from the master.
+            io = r.getTerminal() ? ProcessIo.open(sys, clog, "", "", "") : ProcessIo.open(sys, clog, r.getStdin(), r.getStdout(), r.getStderr());
             clog.debug("create: rootfs and stdio ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             CreateRequest request = CreateRequest.builder(id, bundle)
                     .stdio(io.stdin, io.stdout, io.stderr)
                     .debug(log.debugEnabled())
                     .debugLog(clog::debug);
+            if (r.getTerminal()) {
+                console = sys.socketpair();
+                request.consoleSocket(console[1]);
+            }
             workload.applyTo(request);
             Optional<Path> layers = artifacts.layersFor(id, bundle, rootfsDir);
             if (layers.isPresent()) {
@@ -210,8 +214,19 @@ public final class TaskService {
             }
             Container container = Container.create(BundleState.store(bundle), request);
             io.closeProcessSide();
-            InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), false), container);
+            InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), container);
             task.io = io;
+            if (console != null) {
+                sys.close(console[1]);
+                console[1] = -1;
+                try {
+                    task.terminal = TerminalIo.start(sys, clog, id, receiveMaster(container, console[0]), r.getStdin(), r.getStdout());
+                } catch (ContainerException | RuntimeException e) {
+                    io.close();
+                    container.delete(true); // created, but without its terminal it cannot be used: nothing stays
+                    throw e;
+                }
+            }
             tasks.put(id, task);
             ExitWatcher.watch(sys, task.pid, id, exit -> onExit(task, exit));
             clog.info("created, pid " + task.pid);
@@ -230,6 +245,33 @@ public final class TaskService {
             clog.error("create failed", e);
             Code code = e instanceof ContainerException || e instanceof ImageException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
             throw new TtrpcException(code, "create " + id + ": " + e.getMessage(), e);
+        } finally {
+            if (console != null) {
+                for (int fd : console) {
+                    if (fd >= 0) closeQuietly(fd);
+                }
+            }
+        }
+    }
+
+    /**
+     * The pty master the init sent during create (runc's console-socket protocol over a socketpair). An init that
+     * died before sending it leaves the socket without a message: recvFd then reads EOF, since this side holds
+     * the only other end.
+     */
+    private int receiveMaster(Container container, int socket) throws ContainerException {
+        try {
+            return sys.recvFd(socket);
+        } catch (RuntimeException e) {
+            throw new ContainerException("create " + container.id() + ": no terminal from the container: " + e.getMessage(), e);
+        }
+    }
+
+    private void closeQuietly(int fd) {
+        try {
+            sys.close(fd);
+        } catch (RuntimeException ignored) {
+            // closing is all that was wanted
         }
     }
 
@@ -276,6 +318,7 @@ public final class TaskService {
             } catch (IOException | RuntimeException e) {
                 clog.debug("no OOM count: " + e.getMessage());
             }
+            task.drainTerminal();
             clog.info("exited with status " + exit.code());
             events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(task.containerId)
                     .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
@@ -369,13 +412,22 @@ public final class TaskService {
         }
     }
 
+    /** A terminal's window size (ctr on SIGWINCH, CRI's resize channel): the process gets SIGWINCH. */
+    Empty resizePty(ResizePtyRequest r) throws TtrpcException {
+        TaskProcess p = process(task(r.getId()), r.getExecId());
+        TerminalIo tty = p.terminal;
+        if (tty == null) throw new TtrpcException(Code.FAILED_PRECONDITION, p.describe() + " has no terminal");
+        if (r.getHeight() == 0 || r.getWidth() == 0) return Empty.getDefaultInstance(); // nothing to set
+        if (!tty.resize(r.getHeight(), r.getWidth())) {
+            throw new TtrpcException(Code.FAILED_PRECONDITION, p.describe() + ": its terminal is closed");
+        }
+        return Empty.getDefaultInstance();
+    }
+
     Empty exec(ExecProcessRequest r) throws TtrpcException {
         InitTask task = task(r.getId());
         String execId = r.getExecId();
         if (execId.isEmpty()) throw new TtrpcException(Code.INVALID_ARGUMENT, "exec needs an exec id");
-        if (r.getTerminal()) {
-            throw new TtrpcException(Code.UNIMPLEMENTED, "exec " + execId + ": a terminal (-t) is not supported by this shim yet");
-        }
         if (task.execs.containsKey(execId)) {
             throw new TtrpcException(Code.ALREADY_EXISTS, "exec " + execId + " already exists in container " + task.containerId);
         }
@@ -386,15 +438,19 @@ public final class TaskService {
         } catch (RuntimeException e) {
             throw new TtrpcException(Code.INVALID_ARGUMENT, e.getMessage(), e);
         }
-        ProcessIo io;
-        try {
-            io = ProcessIo.open(sys, log.with("id", task.containerId), r.getStdin(), r.getStdout(), r.getStderr());
-        } catch (RuntimeException e) {
-            throw new TtrpcException(Code.INTERNAL, "exec " + execId + ": stdio: " + e.getMessage(), e);
+        boolean terminal = r.getTerminal() || Boolean.TRUE.equals(spec.getTerminal());
+        ProcessIo io = null;
+        if (!terminal) { // on a terminal the pty is opened at Start, in the running container
+            try {
+                io = ProcessIo.open(sys, log.with("id", task.containerId), r.getStdin(), r.getStdout(), r.getStderr());
+            } catch (RuntimeException e) {
+                throw new TtrpcException(Code.INTERNAL, "exec " + execId + ": stdio: " + e.getMessage(), e);
+            }
         }
-        Stdio stdio = new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), false);
+        Stdio stdio = new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), terminal);
         ExecProcess[] holder = new ExecProcess[1];
-        ExecProcess exec = new ExecProcess(task, execId, stdio, spec, io, sys, exit -> onExecExit(task, holder[0], exit));
+        ExecProcess exec = new ExecProcess(task, execId, stdio, spec, io, sys, log.with("id", task.containerId),
+                exit -> onExecExit(task, holder[0], exit));
         holder[0] = exec;
         task.execs.put(execId, exec);
         events.publish("/tasks/exec-added", TaskExecAdded.newBuilder().setContainerId(task.containerId).setExecId(execId).build());
@@ -402,6 +458,7 @@ public final class TaskService {
     }
 
     private void onExecExit(InitTask task, ExecProcess exec, ExitStatus exit) {
+        exec.drainTerminal();
         log.with("id", task.containerId).info("exec " + exec.execId + " exited with status " + exit.code());
         events.publish("/tasks/exit", TaskExit.newBuilder().setContainerId(task.containerId).setId(exec.execId)
                 .setPid(exec.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
