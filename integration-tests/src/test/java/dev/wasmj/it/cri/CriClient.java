@@ -1,12 +1,16 @@
 package dev.wasmj.it.cri;
 
 import com.google.protobuf.Message;
+import dev.wasmj.it.cri.proto.AttachRequest;
+import dev.wasmj.it.cri.proto.AttachResponse;
 import dev.wasmj.it.cri.proto.ContainerStatsRequest;
 import dev.wasmj.it.cri.proto.ContainerStatsResponse;
 import dev.wasmj.it.cri.proto.ContainerStatusRequest;
 import dev.wasmj.it.cri.proto.ContainerStatusResponse;
 import dev.wasmj.it.cri.proto.CreateContainerRequest;
 import dev.wasmj.it.cri.proto.CreateContainerResponse;
+import dev.wasmj.it.cri.proto.ExecRequest;
+import dev.wasmj.it.cri.proto.ExecResponse;
 import dev.wasmj.it.cri.proto.PodSandboxStatsRequest;
 import dev.wasmj.it.cri.proto.PodSandboxStatsResponse;
 import dev.wasmj.it.cri.proto.PodSandboxStatusRequest;
@@ -116,6 +120,15 @@ public final class CriClient implements AutoCloseable {
 
     public UpdateContainerResourcesResponse updateContainerResources(UpdateContainerResourcesRequest r) {
         return call("UpdateContainerResources", r, UpdateContainerResourcesResponse.getDefaultInstance());
+    }
+
+    /** Exec: the URL of the streaming server where the process's stdio is served (see {@link CriStream}). */
+    public ExecResponse exec(ExecRequest r) {
+        return call("Exec", r, ExecResponse.getDefaultInstance());
+    }
+
+    public AttachResponse attach(AttachRequest r) {
+        return call("Attach", r, AttachResponse.getDefaultInstance());
     }
 
     private <Q extends Message, R extends Message> R call(String method, Q request, R responseType) {

@@ -9,12 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.wasmj.it.containerd.Containerd;
 import dev.wasmj.it.containerd.Ctr;
 import dev.wasmj.it.containerd.OciImage;
+import dev.wasmj.it.cri.proto.AttachRequest;
 import dev.wasmj.it.cri.proto.Capability;
 import dev.wasmj.it.cri.proto.ContainerConfig;
 import dev.wasmj.it.cri.proto.ContainerMetadata;
 import dev.wasmj.it.cri.proto.ContainerState;
 import dev.wasmj.it.cri.proto.ContainerStats;
 import dev.wasmj.it.cri.proto.ContainerStatus;
+import dev.wasmj.it.cri.proto.ExecRequest;
 import dev.wasmj.it.cri.proto.Int64Value;
 import dev.wasmj.it.cri.proto.LinuxContainerConfig;
 import dev.wasmj.it.cri.proto.LinuxContainerResources;
@@ -336,6 +338,46 @@ class CriPodTest {
             assertEquals(List.of("GREETING=from the artifact's config"),
                     Pods.log(pod, "env").stream().map(l -> l.replaceFirst("^\\S+ stdout F ", "")).toList());
             assertEquals(5, Pods.awaitState(cri, exit, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+        } finally {
+            remove(podId);
+        }
+    }
+
+    /**
+     * {@code kubectl exec -it} into a native sidecar and {@code kubectl attach -it} to a Wasm container, through
+     * containerd's streaming server (WebSocket, v4.channel.k8s.io): typed input, output, a resize, exit codes.
+     */
+    @Test
+    void execAndAttachOnATerminalThroughCrisStreamingServer() throws Exception {
+        PodSandboxConfig pod = pod("tty");
+        String podId = Pods.run(cri, pod);
+        try {
+            String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "tty").setTty(true).setStdin(true));
+            String sidecar = Pods.create(cri, podId, pod, sidecar());
+            startRunning(app, sidecar);
+
+            String execUrl = cri.exec(ExecRequest.newBuilder().setContainerId(sidecar).addCmd("sh").setTty(true)
+                    .setStdin(true).setStdout(true).build()).getUrl();
+            try (CriStream sh = CriStream.open(execUrl)) {
+                sh.type("echo $((6*7))\r");
+                sh.await("42", EXIT);
+                sh.resize(100, 30);
+                assertTrue(node.containerd().logShows("resized to 100x30"), "CRI's resize reached the shim");
+                sh.type("stty size\r");
+                sh.await("30 100", EXIT);
+                sh.type("exit 3\r");
+                assertEquals(3, sh.exitCode(EXIT));
+            }
+
+            String attachUrl = cri.attach(AttachRequest.newBuilder().setContainerId(app).setTty(true).setStdin(true)
+                    .setStdout(true).build()).getUrl();
+            try (CriStream attached = CriStream.open(attachUrl)) {
+                attached.type("typed through attach\r");
+                attached.await("echo: typed through attach", EXIT);
+            }
+            assertEquals(0, Pods.awaitState(cri, app, ContainerState.CONTAINER_EXITED, EXIT).getExitCode());
+            List<String> log = Pods.log(pod, "app");
+            assertTrue(log.stream().anyMatch(l -> l.contains("tty: 0=1 1=1 2=1")), "the module saw a terminal: " + log);
         } finally {
             remove(podId);
         }

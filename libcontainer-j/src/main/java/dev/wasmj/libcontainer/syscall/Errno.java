@@ -14,6 +14,7 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
 
     private Errno() {}

@@ -50,6 +50,14 @@ class TerminalIoTest {
         try {
             write(writer, "typed\n");
             assertTrue(readSome(slave).contains("typed"), "the process reads what was typed");
+            io.closeInput(); // CloseIO{stdin}
+            Thread.sleep(500); // the input copy notices within its poll interval
+            try {
+                write(writer, "after close\n");
+            } catch (dev.wasmj.libcontainer.syscall.SyscallException e) {
+                assertEquals(dev.wasmj.libcontainer.syscall.Errno.EPIPE, e.errno(), "the shim let go of the FIFO");
+            }
+            assertEquals(0, sys.poll(slave, Syscalls.POLLIN, 500), "nothing typed after CloseIO reaches the process");
             write(slave, "shown");
             String out = "";
             while (!out.contains("shown")) out += readSome(reader);
