@@ -69,7 +69,8 @@ final class CriStream implements AutoCloseable {
     private void route(int channel, String text) {
         if (channel == 1 || channel == 2) {
             // A terminal answers a cursor-position query (busybox's line editing sends one at each prompt).
-            if (text.contains("\u001b[6n")) type("\u001b[1;1R");
+            // Not from this (the receiving) thread: the JDK's WebSocket takes one send at a time.
+            if (text.contains("\u001b[6n")) CompletableFuture.runAsync(() -> type("\u001b[1;1R"));
             synchronized (output) {
                 output.append(text);
                 output.notifyAll();
@@ -88,7 +89,8 @@ final class CriStream implements AutoCloseable {
         send(4, ("{\"Width\":" + columns + ",\"Height\":" + rows + "}").getBytes(StandardCharsets.UTF_8));
     }
 
-    private void send(int channel, byte[] data) {
+    /** One at a time: the JDK's WebSocket refuses a send while another is pending. */
+    private synchronized void send(int channel, byte[] data) {
         ByteBuffer frame = ByteBuffer.allocate(data.length + 1);
         frame.put((byte) channel).put(data).flip();
         socket.sendBinary(frame, true).join();
@@ -100,7 +102,10 @@ final class CriStream implements AutoCloseable {
         synchronized (output) {
             while (output.indexOf(text) < 0) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) throw new AssertionError("the stream never showed \"" + text + "\"; it showed:\n" + output);
+                if (left <= 0) {
+                    throw new AssertionError("the stream never showed \"" + text + "\"; it showed:\n" + output
+                            + "\n(status: " + status.getNow("none yet") + ")");
+                }
                 output.wait(left);
             }
             String all = output.toString();
