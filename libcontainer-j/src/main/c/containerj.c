@@ -37,6 +37,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/sysmacros.h>
@@ -1316,6 +1317,58 @@ fail:;
     if (fds[0] >= 0) close(fds[0]);
     free(ptmx);
     free(pts_dir);
+    throw_errno(env, step, err);
+    return NULL;
+}
+
+/* Opens a pty pair of the devpts instance at <root>/dev/pts, where root is a directory the caller does not trust
+ * (a running container's root, seen through /proc/<pid>/root). The path is resolved by openat2 inside root
+ * (RESOLVE_IN_ROOT: no symlink or ".." leaves it; no /proc magic links), the file must be ptmx (5:2) on a
+ * devpts filesystem, and the slave comes from the master itself (TIOCGPTPEER), not from a path. Returns
+ * {master, slave}, both close-on-exec. */
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#ifndef DEVPTS_SUPER_MAGIC
+#define DEVPTS_SUPER_MAGIC 0x1cd1
+#endif
+struct wasmj_open_how { uint64_t flags, mode, resolve; };
+#define WASMJ_RESOLVE_NO_MAGICLINKS 0x02
+#define WASMJ_RESOLVE_IN_ROOT 0x10
+JNIEXPORT jintArray JNI_FN(openPtyIn)(JNIEnv *env, jclass cls, jstring jroot) {
+    (void)cls;
+    char *root_path = dup_string(env, jroot);
+    int root = -1, fds[2] = {-1, -1}, unlock = 0, err = 0;
+    const char *step = "open the container's root";
+    struct stat st;
+    struct statfs fs;
+    root = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0) goto fail;
+    step = "openat2 dev/pts/ptmx in the container's root";
+    struct wasmj_open_how how = {O_RDWR | O_NOCTTY | O_CLOEXEC, 0, WASMJ_RESOLVE_IN_ROOT | WASMJ_RESOLVE_NO_MAGICLINKS};
+    fds[0] = (int)syscall(SYS_openat2, root, "dev/pts/ptmx", &how, sizeof how);
+    if (fds[0] < 0) goto fail;
+    step = "check dev/pts/ptmx (not a ptmx on devpts)";
+    if (fstat(fds[0], &st) < 0 || fstatfs(fds[0], &fs) < 0) goto fail;
+    if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2 || fs.f_type != DEVPTS_SUPER_MAGIC) {
+        errno = EPERM;
+        goto fail;
+    }
+    step = "ioctl(TIOCSPTLCK)";
+    if (ioctl(fds[0], TIOCSPTLCK, &unlock) < 0) goto fail;
+    step = "ioctl(TIOCGPTPEER)";
+    fds[1] = ioctl(fds[0], TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (fds[1] < 0) goto fail;
+    close(root);
+    free(root_path);
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) (*env)->SetIntArrayRegion(env, out, 0, 2, fds);
+    return out;
+fail:
+    err = errno;
+    if (fds[0] >= 0) close(fds[0]);
+    if (root >= 0) close(root);
+    free(root_path);
     throw_errno(env, step, err);
     return NULL;
 }

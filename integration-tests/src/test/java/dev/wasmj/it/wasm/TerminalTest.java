@@ -106,6 +106,46 @@ class TerminalTest {
         }
     }
 
+    /**
+     * exec -t opens a pty in the container's root as the shim, root on the host: a container whose init chroots into
+     * a directory where dev/pts/ptmx is a symlink to a host device must not make the shim open that device.
+     */
+    @Test
+    void execTIntoAContainerThatRearrangedItsRootOpensNothingOfTheHost() throws Exception {
+        String jail = "b=/bin/busybox; $b mkdir -p /jail/dev/pts /jail/bin && $b cp $b /jail/bin/busybox"
+                + " && $b ln -s /dev/console /jail/dev/pts/ptmx && exec $b chroot /jail /bin/busybox sleep 1000";
+        ctr.run("run", "-d", "--runtime", RUNTIME, busybox, "tty-jail", "sh", "-c", jail).orFail("run -d");
+        try {
+            Thread.sleep(500); // the init is in its chroot
+            try (TestTerminal tty = new TestTerminal(24, 80)) {
+                Process exec = tty.start(ctrCommand("task", "exec", "-t", "--exec-id", "peek", "tty-jail", "/bin/busybox", "sh"));
+                String shown = tty.await("in the container's root", SHOWN);
+                assertTrue(exitOf(exec) != 0, "exec -t fails: " + shown);
+            }
+        } finally {
+            ctr.run("task", "kill", "-s", "SIGKILL", "tty-jail");
+            ctr.run("task", "delete", "tty-jail");
+            ctr.run("container", "delete", "tty-jail");
+        }
+    }
+
+    /** The user's ctr goes away (its terminal closed): the shell is hung up and ends, as under runc. */
+    @Test
+    void aShellWhoseUserWentAwayIsHungUp() throws Exception {
+        try (TestTerminal tty = new TestTerminal(24, 80)) {
+            Process run = tty.start(ctrCommand("run", "-t", "--runtime", RUNTIME, busybox, "tty-hup", "sh"));
+            tty.type("echo $((6*7))\r");
+            tty.await("42", SHOWN);
+            run.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            run.destroyForcibly();
+            ctr.awaitTaskStatus("tty-hup", "STOPPED", Duration.ofSeconds(20));
+            assertTrue(containerd.logShows("terminal of tty-hup: its input went away, hanging up"));
+        } finally {
+            ctr.run("task", "delete", "tty-hup");
+            ctr.run("container", "delete", "tty-hup");
+        }
+    }
+
     @Test
     void aWasmModuleOnATerminalSeesATerminalAndEchoesATypedLine() throws Exception {
         try (TestTerminal tty = new TestTerminal(24, 80)) {
@@ -136,7 +176,7 @@ class TerminalTest {
             assertTrue(fdsAfter.stream().noneMatch(l -> l.contains("ptmx") || l.contains("/dev/pts")), "no pty held: " + fdsAfter);
             List<String> threads = threads(server);
             assertTrue(threads.stream().noneMatch(t -> t.startsWith("tty-")), "no terminal copier left: " + threads);
-            assertEquals(threadsBefore, unpooled(threads), "the same threads as before, the ttrpc worker pool aside");
+            assertEquals(threadsBefore, unpooled(threads), "the same threads as before, the pools aside");
         } finally {
             ctr.run("task", "kill", "-s", "SIGKILL", "tty-keeper");
             ctr.run("task", "delete", "tty-keeper");
@@ -176,9 +216,12 @@ class TerminalTest {
         return out;
     }
 
-    /** Without the ttrpc server's worker pool, which grows with concurrent calls up to its bound and stays. */
+    /**
+     * Without the pools whose size varies by itself: the ttrpc server's workers (they grow with concurrent calls up
+     * to a bound and stay) and the JVM's JIT compiler threads (started and stopped as compilation demands).
+     */
     private static List<String> unpooled(List<String> threads) {
-        return threads.stream().filter(t -> !t.startsWith("ttrpc-worker")).toList();
+        return threads.stream().filter(t -> !t.startsWith("ttrpc-worker") && !t.matches("C[12] CompilerThre.*")).toList();
     }
 
     /** The names of the shim's threads. */

@@ -106,7 +106,8 @@ final class ContainerCreator {
         boolean terminal = Boolean.TRUE.equals(spec.getProcess().getTerminal());
         boolean given = request.consoleSocket != null || request.consoleSocketFd >= 0;
         if (terminal && !given) {
-            throw new ContainerException("config.json: process.terminal is true but no console socket was given (--console-socket)");
+            throw new ContainerException("config.json: process.terminal is true but no console socket was given"
+                    + " (--console-socket; through containerd: the task was created without a terminal, e.g. ctr run without -t)");
         }
         if (!terminal && given) {
             throw new ContainerException("--console-socket given but config.json: process.terminal is false");

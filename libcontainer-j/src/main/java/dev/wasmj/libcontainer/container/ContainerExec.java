@@ -49,10 +49,11 @@ final class ContainerExec {
      * master is the caller's, sized as process.consoleSize says.
      */
     TerminalProcess execOnTerminal(ContainerState state, CgroupManager cgroups, Process process) throws ContainerException {
-        String devPts = "/proc/" + state.pid() + "/root/dev/pts";
         int[] pty;
         try {
-            pty = sys.openPtyAt(devPts + "/ptmx", devPts);
+            // The container's root is the container's to shape (a chroot, symlinks, its own mounts): the pty is
+            // opened inside it only, checked to be a devpts ptmx, and the slave comes from the master.
+            pty = sys.openPtyIn("/proc/" + state.pid() + "/root");
         } catch (SyscallException e) {
             throw new ContainerException("exec in " + state.id() + ": no terminal from the container's /dev/pts: " + e.getMessage(), e);
         }

@@ -142,6 +142,11 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int[] openPtyIn(String root) {
+        return Native.openPtyIn(root);
+    }
+
+    @Override
     public void setWindowSize(int fd, int rows, int cols) {
         Native.setWindowSize(fd, rows, cols);
     }

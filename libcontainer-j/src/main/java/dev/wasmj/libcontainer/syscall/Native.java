@@ -92,6 +92,8 @@ final class Native {
 
     static native int[] openPtyAt(String ptmx, String ptsDirectory);
 
+    static native int[] openPtyIn(String root);
+
     static native void setWindowSize(int fd, int rows, int cols);
 
     static native int connectUnix(String path);

@@ -82,6 +82,7 @@ public interface Syscalls {
     int poll(int fd, int events, int timeoutMillis);
 
     int POLLIN = 0x1;
+    int POLLOUT = 0x4;
 
     void sendFd(int socket, int fd, String name);
 
@@ -94,6 +95,12 @@ public interface Syscalls {
 
     /** {master, slave} of a new pty of the devpts instance with this ptmx and slave directory. */
     int[] openPtyAt(String ptmx, String ptsDirectory);
+
+    /**
+     * {master, slave} of a pty from {@code <root>/dev/pts/ptmx}, where root is untrusted (a running container's, via
+     * /proc/<pid>/root): resolved inside root only, checked to be a devpts ptmx, the slave taken from the master.
+     */
+    int[] openPtyIn(String root);
 
     void setWindowSize(int fd, int rows, int cols);
 

@@ -280,6 +280,12 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     @Override
+    public int[] openPtyIn(String root) {
+        record("openPtyIn", root);
+        return new int[] {fd(), fd()};
+    }
+
+    @Override
     public void setWindowSize(int fd, int rows, int cols) {
         record("setWindowSize", fd, rows, cols);
     }

@@ -107,7 +107,11 @@ final class StandbyCommand {
             try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
                 line = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
             }
-            if (line.isEmpty()) return 0; // expired: nobody claimed this JVM
+            if (line.isEmpty()) { // expired: nobody claimed this JVM
+                // The expiry thread removes its renamed FIFO too, but this JVM may exit before it gets there.
+                deleteQuietly(dir.resolve(ProcessHandle.current().pid() + ".expired"));
+                return 0;
+            }
             expiry.interrupt();
             Claim claim = Claim.read(Path.of(line));
             // WRITE without CREATE: a claimer that gave up waiting has removed its reply FIFO, and this JVM then
@@ -164,7 +168,20 @@ final class StandbyCommand {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.matches("[0-9]+\\.fifo"))
                     .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 5)))
-                    .anyMatch(pid -> pid < self && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+                    .anyMatch(pid -> pid < self && isStandby.test(pid));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether a pid is a live standby; tests replace it, having no older standby JVM to show. */
+    java.util.function.LongPredicate isStandby = StandbyCommand::isStandbyProcess;
+
+    /** A live process whose command line ends with this command (a FIFO left by a killed standby names a reused pid). */
+    private static boolean isStandbyProcess(long pid) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8);
+            return cmdline.endsWith("\0standby\0") || cmdline.endsWith("\0standby");
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -134,6 +134,9 @@ public final class EngineExecutor implements Executor {
             return List.copyOf(layers);
         } catch (IOException | RuntimeException e) {
             throw new ExecutorException("cannot read the image's Wasm layers (" + index + "): " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw new ExecutorException("the image's Wasm layers (" + index + ") do not fit in the init's heap,"
+                    + " which the container's memory limit bounds: raise the limit", e);
         }
     }
 

@@ -48,7 +48,13 @@ public final class WasmArtifacts implements AutoCloseable {
      */
     public Optional<Path> layersFor(String containerId, Path bundle, Path rootfs) throws ImageException {
         if (opener == null || programInRootfs(bundle, rootfs)) return Optional.empty();
-        return new WasmLayerFetcher(store(), runnable.get()).fetch(containerId, bundle);
+        try {
+            return new WasmLayerFetcher(store(), runnable.get()).fetch(containerId, bundle);
+        } catch (ImageException e) {
+            // Also what a mistyped program of a native container leads to: say both.
+            throw new ImageException("the program is not in the container's rootfs, and its image's Wasm layers could"
+                    + " not be read: " + e.getMessage(), e);
+        }
     }
 
     private synchronized ImageStore store() {

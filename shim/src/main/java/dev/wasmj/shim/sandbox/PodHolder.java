@@ -55,10 +55,13 @@ public final class PodHolder {
         Optional<CgroupManager> cgroup = podCgroup(log, sandboxId, pod);
         List<Integer> fds = new ArrayList<>();
         int[] status = null;
+        int pid = -1;
         try {
             int flags = CloneFlags.NEWNS | (pod.ownIpc() ? CloneFlags.NEWIPC : 0); // its own mount namespace: see seal() in pod-holder.c
             if (pod.ownNetwork()) flags |= CloneFlags.NEWUTS;
             if (pod.sharedPid()) flags |= CloneFlags.NEWPID;
+            // No netns path from the caller: a network of its own (loopback only), never the node's.
+            if (pod.ownNetwork() && netnsPath.isEmpty()) flags |= CloneFlags.NEWNET;
             List<String> argv = new ArrayList<>(List.of(PROGRAM, pod.hostname()));
             pod.sysctls().forEach((k, v) -> argv.add(k + "=" + v));
             int devNull = track(fds, sys.open("/dev/null", OpenFlags.RDWR, 0));
@@ -74,21 +77,20 @@ public final class PodHolder {
                     request.cgroupProcsFd(track(fds, sys.open(procs.toString(), OpenFlags.WRONLY, 0)));
                 }
             }
-            int pid = sys.spawn(request.build());
+            pid = sys.spawn(request.build());
             sys.close(status[1]);
             status[1] = -1;
             String report = readReport(sys, status[0]);
-            PodHolder holder = new PodHolder(sys, pid, cgroup);
             if (!report.equals("ok")) {
-                holder.kill();
-                sys.waitpid(pid, 0);
-                holder.removeCgroup(log);
                 throw new IOException("the pod's namespace holder failed: "
                         + (report.isEmpty() ? "it ended before reporting" : report));
             }
             record(bundle, pid, cgroup.map(CgroupManager::path).orElse("-"), sandboxId);
-            return holder;
+            return new PodHolder(sys, pid, cgroup);
         } catch (SyscallException | IOException e) {
+            // Spawned but not handed over (it failed, did not report, or could not be recorded): end and reap it
+            // here, or it would stay in the pod's namespaces and cgroup with nothing to end it.
+            if (pid > 0) sys.waitpidOrKill(pid, 0);
             cgroup.ifPresent(c -> destroyQuietly(c, log));
             if (e instanceof IOException io) throw io;
             throw new IOException("cannot start the pod's namespace holder: " + e.getMessage(), e);

@@ -136,6 +136,9 @@ public final class SandboxService implements PodSandboxes {
             if (pod.holder != null) {
                 throw new TtrpcException(Code.FAILED_PRECONDITION, "sandbox " + pod.id + " was already started");
             }
+            if (pod.exit.isDone()) {
+                throw new TtrpcException(Code.FAILED_PRECONDITION, "sandbox " + pod.id + " was stopped before it started");
+            }
             try {
                 long t0 = System.nanoTime();
                 PodHolder holder = PodHolder.spawn(sys, plog, pod.id, pod.config, pod.netnsPath, pod.bundle);
@@ -169,10 +172,13 @@ public final class SandboxService implements PodSandboxes {
     }
 
     private void end(PodSandbox pod, long timeoutSeconds) throws TtrpcException {
-        PodHolder holder = pod.holder;
-        if (holder == null) {
-            pod.exit.complete(new ExitStatus(0, Instant.now())); // never started: nothing to end
-            return;
+        PodHolder holder;
+        synchronized (pod) { // not while StartSandbox spawns: it either has a holder to end, or may not start
+            holder = pod.holder;
+            if (holder == null) {
+                pod.exit.complete(new ExitStatus(0, Instant.now())); // never started: nothing to end
+                return;
+            }
         }
         if (pod.exit.isDone()) return;
         try {

@@ -42,12 +42,19 @@ final class ExecProcess extends TaskProcess {
     synchronized void start() throws TtrpcException {
         if (started) throw new TtrpcException(Code.FAILED_PRECONDITION, describe() + " was already started");
         if (stdio.terminal()) {
+            TerminalProcess tty;
             try {
-                TerminalProcess tty = task.container.execOnTerminal(spec);
-                pid = tty.pid();
-                terminal = TerminalIo.start(sys, log, containerId + " exec " + execId, tty.masterFd(), stdio.stdin(), stdio.stdout());
+                tty = task.container.execOnTerminal(spec);
             } catch (ContainerException e) {
+                log.error("exec " + execId + ": no terminal: " + e.getMessage());
                 throw new TtrpcException(Code.FAILED_PRECONDITION, e.getMessage(), e);
+            }
+            pid = tty.pid();
+            try {
+                terminal = TerminalIo.start(sys, log, containerId + " exec " + execId, tty.masterFd(), stdio.stdin(), stdio.stdout());
+            } catch (RuntimeException e) {
+                sys.waitpidOrKill(pid, 0); // running, but nobody could reach it: end and reap it
+                throw new TtrpcException(Code.FAILED_PRECONDITION, describe() + ": its terminal: " + e.getMessage(), e);
             }
         } else {
             try {

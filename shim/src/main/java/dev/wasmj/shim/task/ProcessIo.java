@@ -25,6 +25,7 @@ final class ProcessIo implements AutoCloseable {
     final int stderr;
     private volatile int stdinFeed = -1; // the shim's side of the stdin pipe
     private Thread copier;
+    private boolean processSideClosed;
 
     private ProcessIo(Syscalls sys, ShimLog log, String stdinPath, int stdin, int stdout, int stderr, int stdinFeed) {
         this.sys = sys;
@@ -100,7 +101,11 @@ final class ProcessIo implements AutoCloseable {
     }
 
     /** After the process was spawned it holds its own copies: the shim keeps only the stdin feed. */
-    void closeProcessSide() {
+    synchronized void closeProcessSide() {
+        // Once only: a second close of these numbers could close whatever reused them since (another
+        // container's FIFO, a ttrpc connection).
+        if (processSideClosed) return;
+        processSideClosed = true;
         closeQuietly(sys, stdin);
         closeQuietly(sys, stdout);
         closeQuietly(sys, stderr);

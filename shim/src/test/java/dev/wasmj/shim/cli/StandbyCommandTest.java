@@ -19,18 +19,24 @@ class StandbyCommandTest {
     @TempDir
     Path dir;
 
+    /** A standby that takes pid 1 (init, older than anyone) for a waiting standby, as no real one is older than this JVM. */
     private StandbyCommand standby() {
-        return new StandbyCommand(Syscalls.linux(), Map.of(StandbyCommand.DIR_ENV, dir.toString(), "WASMJ_STANDBY_IDLE_SECONDS", "60"));
+        StandbyCommand standby = new StandbyCommand(Syscalls.linux(), Map.of(StandbyCommand.DIR_ENV, dir.toString(),
+                "WASMJ_STANDBY_IDLE_SECONDS", "60"));
+        standby.isStandby = pid -> pid == 1;
+        return standby;
     }
 
     @Test
-    void onlyALiveOlderStandbysFifoCounts() throws Exception {
+    void onlyAnOlderStandbysFifoCounts() throws Exception {
         assertFalse(standby().olderStandbyWaits());
         Files.createFile(dir.resolve("claim.1.fifo"));   // a claim in progress is not a standby
         Files.createFile(dir.resolve("999999999.fifo")); // a younger pid (and no such process)
         assertFalse(standby().olderStandbyWaits());
-        Files.createFile(dir.resolve("1.fifo"));         // init: alive, and older than anyone
+        Files.createFile(dir.resolve("1.fifo"));         // older than anyone, and (for this test) a standby
         assertTrue(standby().olderStandbyWaits());
+        StandbyCommand real = new StandbyCommand(Syscalls.linux(), Map.of(StandbyCommand.DIR_ENV, dir.toString()));
+        assertFalse(real.olderStandbyWaits(), "pid 1 is alive but not a standby: a FIFO left by a killed one whose pid was reused");
     }
 
     @Test
