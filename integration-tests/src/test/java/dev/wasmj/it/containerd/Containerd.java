@@ -803,7 +803,8 @@ public final class Containerd implements AutoCloseable {
         return a0.equals("ctr") || a0.endsWith("/ctr");
     }
 
-    static void signal(long pid, String signal) {
+    /** kill -s SIGNAL pid (e.g. "SIGKILL", "WINCH"); fails if kill does. */
+    public static void signal(long pid, String signal) {
         if (!runQuietly("kill", "-s", signal.startsWith("SIG") ? signal.substring(3) : signal, Long.toString(pid))) {
             throw new IllegalStateException("kill -s " + signal + " " + pid + " failed");
         }

@@ -35,8 +35,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -557,19 +555,6 @@ class CriPodTest {
 
     /** The kubelet's part: the pods' parent cgroups, created by CRI's runtime under {@link Pods#CGROUP_ROOT}. */
     private static void removeCgroupRoot() throws IOException {
-        List<Path> left = new ArrayList<>();
-        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path controller : controllers.toList()) {
-                Path root = controller.resolve(Pods.CGROUP_ROOT.substring(1));
-                if (!Files.isDirectory(root)) continue;
-                try (Stream<Path> dirs = Files.walk(root)) {
-                    for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-                        if (!d.equals(root) && !d.getParent().equals(root)) left.add(d); // a container's cgroup
-                        Files.deleteIfExists(d);
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), left, "container cgroups left behind");
+        assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
     }
 }

@@ -41,7 +41,7 @@ public final class PodBench {
                 for (String h : handlers) samples.get(h).add(once(cri, tmp, h, "p" + i + "-" + h));
             }
         } finally {
-            removeCgroupRoot();
+            Pods.removeCgroupRoot();
             deleteTree(tmp);
         }
         System.out.println("containerd " + Containerd.MAJOR + "." + Containerd.MINOR + ", " + rounds
@@ -99,21 +99,6 @@ public final class PodBench {
         sorted.sort(Comparator.naturalOrder());
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static void removeCgroupRoot() throws IOException {
-        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
-            for (Path controller : controllers.toList()) {
-                Path root = controller.resolve(Pods.CGROUP_ROOT.substring(1));
-                if (Files.isDirectory(root)) deleteDirs(root);
-            }
-        }
-    }
-
-    private static void deleteDirs(Path root) throws IOException {
-        try (Stream<Path> dirs = Files.walk(root)) {
-            for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(d);
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -23,7 +23,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What the kubelet sends for a pod, reduced to what the tests vary: a pod's config (its cgroup parent is
@@ -101,6 +104,27 @@ final class Pods {
     /** The pid CRI reports for a container (verbose status), i.e. the container's init as the host sees it. */
     static long containerPid(CriClient cri, String id) {
         return pidOf(cri.containerStatus(id).getInfoMap().get("info"));
+    }
+
+    /**
+     * The kubelet's part: removes the pods' parent cgroups under {@link #CGROUP_ROOT} in every hierarchy, and
+     * returns the container cgroups that were still there (below a pod's cgroup), which nothing should leave.
+     */
+    static List<Path> removeCgroupRoot() throws IOException {
+        List<Path> left = new ArrayList<>();
+        try (Stream<Path> controllers = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path controller : controllers.toList()) {
+                Path root = controller.resolve(CGROUP_ROOT.substring(1));
+                if (!Files.isDirectory(root)) continue;
+                try (Stream<Path> dirs = Files.walk(root)) {
+                    for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                        if (!d.equals(root) && !d.getParent().equals(root)) left.add(d); // a container's cgroup
+                        Files.deleteIfExists(d);
+                    }
+                }
+            }
+        }
+        return left;
     }
 
     /** The process holding a pod's namespaces: its pause container's, or the shim's namespace holder. */

@@ -140,14 +140,7 @@ class ShimSandboxPodTest extends CriPodTest {
         List<Long> server = shimServersOn(address(podId));
         assertEquals(1, server.size(), server.toString());
 
-        try {
-            new ProcessBuilder("kill", "-KILL", Long.toString(server.get(0))).start().waitFor();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Containerd.signal(server.get(0), "SIGKILL");
         // containerd sees the connection close and runs the shim's delete on the pod's bundle: the holder goes.
         assertTrue(within(EXIT, () -> !Files.exists(Path.of("/proc/" + holder))), "the holder of a dead shim is ended");
         assertTrue(within(EXIT, () -> cri.podSandboxStatus(podId).getStatus().getState() == PodSandboxState.SANDBOX_NOTREADY),

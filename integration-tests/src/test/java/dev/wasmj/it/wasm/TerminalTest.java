@@ -60,8 +60,8 @@ class TerminalTest {
     }
 
     /** SIGWINCH to ctr: it reads its terminal's new size and sends ResizePty. */
-    private static void winch(Process ctrProcess) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-WINCH", Long.toString(ctrProcess.pid())).start().waitFor();
+    private static void winch(Process ctrProcess) {
+        Containerd.signal(ctrProcess.pid(), "SIGWINCH");
     }
 
     @Test

@@ -152,7 +152,7 @@ final class ContainerExec {
     static java.util.Optional<String> resolve(Path rootfs, String argv0, List<String> env, String cwd) {
         if (argv0.contains("/")) return java.util.Optional.of(argv0);
         String path = env.stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).findFirst()
-                .orElse("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+                .orElse(dev.wasmj.libcontainer.workload.ExecutableLookup.DEFAULT_PATH);
         for (String dir : path.split(":")) {
             if (dir.isEmpty()) continue;
             String candidate = (dir.startsWith("/") ? dir : cwd + "/" + dir) + "/" + argv0;

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /** Finds argv[0] the way execvp would, inside the container (after pivot_root). */
 public final class ExecutableLookup {
-    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /** The search path when the process has no PATH (as Go's os/exec and runc use). */
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private ExecutableLookup() {}
 

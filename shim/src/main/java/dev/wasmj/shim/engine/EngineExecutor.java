@@ -51,7 +51,7 @@ public final class EngineExecutor implements Executor {
 
     @Override
     public void prepare(WorkloadContext context) throws ExecutorException {
-        engine = engine(System.getProperty(ENGINE_PROPERTY));
+        engine = load(System.getProperty(ENGINE_PROPERTY));
         runtime = contextOf(context, layers(System.getProperty(WASM_LAYERS_PROPERTY)));
         if (!runtime.wasmLayers().isEmpty()) validateLayers(runtime.wasmLayers()); // before the engine compiles one
         try {
@@ -76,7 +76,7 @@ public final class EngineExecutor implements Executor {
      */
     @Override
     public void train() throws Exception {
-        Engine trained = engine(System.getProperty(ENGINE_PROPERTY));
+        Engine trained = load(System.getProperty(ENGINE_PROPERTY));
         Path dir = Files.createTempDirectory("wasmj-train-");
         try {
             Files.write(dir.resolve("train.wasm"), EMPTY_COMMAND);
@@ -110,7 +110,8 @@ public final class EngineExecutor implements Executor {
         10, 4, 1, 2, 0, 0x0b,                             // code section: no locals, end
     };
 
-    private static Engine engine(String className) throws ExecutorException {
+    /** A new instance of the engine class (the init's, and the server's question of which layer types it runs). */
+    public static Engine load(String className) throws ExecutorException {
         if (className == null) throw new ExecutorException("no engine configured (-D" + ENGINE_PROPERTY + ")");
         try {
             return (Engine) Class.forName(className).getDeclaredConstructor().newInstance();

@@ -1,9 +1,11 @@
 package dev.wasmj.shim.image;
 
 import dev.wasmj.libcontainer.rootfs.SafePath;
+import dev.wasmj.libcontainer.workload.ExecutableLookup;
+import dev.wasmj.libcontainer.workload.ExecutorException;
 import dev.wasmj.oci.runtime.Spec;
 import dev.wasmj.oci.runtime.SpecLoader;
-import dev.wasmj.shim.api.Engine;
+import dev.wasmj.shim.engine.EngineExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +34,15 @@ public final class WasmArtifacts implements AutoCloseable {
         return new WasmArtifacts(null, List::of);
     }
 
-    /** @param engineClass the engine whose {@link Engine#supportedLayerTypes()} says which layers run */
+    /** @param engineClass the engine whose {@link dev.wasmj.shim.api.Engine#supportedLayerTypes()} says which layers run */
     public static WasmArtifacts forEngine(String engineClass, Supplier<ImageStore> opener) {
-        return new WasmArtifacts(opener, () -> engine(engineClass).supportedLayerTypes());
+        return new WasmArtifacts(opener, () -> {
+            try {
+                return EngineExecutor.load(engineClass).supportedLayerTypes();
+            } catch (ExecutorException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
     }
 
     /** For tests: a given store and runnable layer types. */
@@ -102,15 +110,7 @@ public final class WasmArtifacts implements AutoCloseable {
         if (env != null) {
             for (String e : env) if (e.startsWith("PATH=")) return e.substring(5);
         }
-        return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    }
-
-    private static Engine engine(String className) {
-        try {
-            return (Engine) Class.forName(className).getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot load engine " + className + ": " + e, e);
-        }
+        return ExecutableLookup.DEFAULT_PATH;
     }
 
     @Override
