@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Builds wasmj-pod-holder (pod-holder.c): the process that holds a pod's namespaces for the sandbox API.
+# Builds the shim's two small C programs: wasmj-pod-holder (pod-holder.c), the process that holds a pod's
+# namespaces for the sandbox API, and wasmj-start (start-client.c), which hands containerd's start to a
+# running shim server.
 # Usage: build.sh OUTPUT_DIR
 set -euo pipefail
 out=${1:?output directory}
 here=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$out"
-if [ "$out/wasmj-pod-holder" -nt "$here/pod-holder.c" ] && [ "$out/wasmj-pod-holder" -nt "$here/build.sh" ]; then
-  exit 0
-fi
-gcc -O2 -Wall -Wextra -Werror -o "$out/wasmj-pod-holder.tmp" "$here/pod-holder.c"
-mv "$out/wasmj-pod-holder.tmp" "$out/wasmj-pod-holder"
+build() { # build PROGRAM SOURCE
+  if [ "$out/$1" -nt "$here/$2" ] && [ "$out/$1" -nt "$here/build.sh" ]; then return 0; fi
+  gcc -O2 -Wall -Wextra -Werror -o "$out/$1.tmp" "$here/$2"
+  mv "$out/$1.tmp" "$out/$1"
+}
+build wasmj-pod-holder pod-holder.c
+build wasmj-start start-client.c

@@ -50,8 +50,10 @@ public final class CriFixture implements AutoCloseable {
         if (!Files.isExecutable(CNI_PLUGINS.resolve("bridge"))) {
             throw new IllegalStateException("no CNI plugins in " + CNI_PLUGINS + ": apt-get install containernetworking-plugins");
         }
+        // A server per pod, as these scenarios assert (a pod's shim exits with it, two pods two shims); pods sharing
+        // a server are ShimGroupingTest's (through ctr) for now.
         Containerd containerd = Containerd.start(Containerd.options().shimDir(WasmFixture.shimBin()).debug(true)
-                .cri(CriFixture::criConfig));
+                .env("WASMJ_SHIM_GROUPS", "1").cri(CriFixture::criConfig));
         try {
             CriFixture fixture = new CriFixture(containerd);
             fixture.awaitCri();

@@ -31,7 +31,7 @@ class StandbyTest {
     @Test
     void theNextContainerIsServedByTheStandbyAndADeadStandbyIsPassedOver() throws Exception {
         RootOnly.check();
-        try (Containerd containerd = ShimFixture.containerd()) {
+        try (Containerd containerd = perContainerServers()) {
             Ctr ctr = containerd.ctr("standby-it");
             String image = ShimFixture.busybox(ctr, tmp);
             runDetached(ctr, image, "first");
@@ -57,7 +57,7 @@ class StandbyTest {
     @Test
     void aPodsLaterContainerIsAnsweredByTheStandbyWhichStaysAStandby() throws Exception {
         RootOnly.check();
-        try (Containerd containerd = ShimFixture.containerd()) {
+        try (Containerd containerd = perContainerServers()) {
             Ctr ctr = containerd.ctr("standby-it");
             String image = ShimFixture.busybox(ctr, tmp);
             for (String id : List.of("pod-1", "pod-2")) {
@@ -79,7 +79,7 @@ class StandbyTest {
     @Test
     void concurrentStartsLeaveOneStandbyWaiting() throws Exception {
         RootOnly.check();
-        try (Containerd containerd = ShimFixture.containerd()) {
+        try (Containerd containerd = perContainerServers()) {
             Ctr ctr = containerd.ctr("standby-it");
             String image = ShimFixture.busybox(ctr, tmp);
             runDetached(ctr, image, "first");
@@ -103,7 +103,7 @@ class StandbyTest {
     @Test
     void anIdleStandbyLeavesAndStandbysCanBeTurnedOff() throws Exception {
         RootOnly.check();
-        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())
+        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin()).env("WASMJ_SHIM_GROUPS", "1")
                 .env("WASMJ_STANDBY_IDLE_SECONDS", "2"))) {
             Ctr ctr = containerd.ctr("standby-it");
             String image = ShimFixture.busybox(ctr, tmp);
@@ -114,7 +114,7 @@ class StandbyTest {
             assertFalse(ProcessHandle.of(standby).map(ProcessHandle::isAlive).orElse(false), "the idle standby exited");
             assertEquals(List.of(), standbyFifos(containerd), "and took its FIFO along");
         }
-        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin())
+        try (Containerd containerd = Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin()).env("WASMJ_SHIM_GROUPS", "1")
                 .env("WASMJ_STANDBY", "0"))) {
             Ctr ctr = containerd.ctr("standby-it");
             String image = ShimFixture.busybox(ctr, tmp.resolve("off"));
@@ -167,5 +167,13 @@ class StandbyTest {
                 }
             }).toList();
         }
+    }
+
+    /**
+     * A server per container: a standby then serves every next container (with shared servers it serves the next
+     * group once the listening server is full, ShimGroupingTest).
+     */
+    private static Containerd perContainerServers() {
+        return Containerd.start(Containerd.options().shimDir(ShimFixture.shimBin()).debug(true).env("WASMJ_SHIM_GROUPS", "1"));
     }
 }

@@ -27,7 +27,10 @@ public final class ShimServers {
             for (String line : Files.readAllLines(Path.of("/proc/net/unix"))) {
                 String[] f = line.trim().split("\\s+");
                 if (f.length < 8 || !f[7].startsWith(socketDir + "/")) continue;
-                if (Path.of(f[7]).getParent().equals(socketDir)) socketByInode.put("socket:[" + f[6] + "]", f[7]);
+                // a namespace's start socket (ns-<namespace>.start) is not an address containerd connects to
+                if (Path.of(f[7]).getParent().equals(socketDir) && !f[7].endsWith(".start")) {
+                    socketByInode.put("socket:[" + f[6] + "]", f[7]);
+                }
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -47,9 +50,17 @@ public final class ShimServers {
         return servers;
     }
 
-    /** The JVMs serving one shim address ({@code unix:///...}, as in a bundle's address file). */
+    /**
+     * The JVMs serving one shim address ({@code unix:///...}, as in a bundle's address file); a group a shared
+     * server took has a link to that server's socket as its address.
+     */
     public static List<Long> serving(String address) {
         Path socket = Path.of(address.trim().replaceFirst("^unix://", ""));
+        try {
+            if (Files.isSymbolicLink(socket)) socket = socket.resolveSibling(Files.readSymbolicLink(socket));
+        } catch (IOException e) {
+            return List.of();
+        }
         return in(socket.getParent()).getOrDefault(socket.toString(), List.of());
     }
 

@@ -28,6 +28,10 @@ public final class InitLauncher {
             "--enable-native-access=ALL-UNNAMED",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+UseSerialGC", "-Xshare:auto", "-Xss512k",
             "-XX:-PrintWarnings", "-Xms8m",
+            // Class data archives at the address they were made for: JDK 17.0.x updates and 20+ relocate
+            // them by default, which writes every page and makes the ~10 MiB they hold private to each JVM
+            // instead of shared by all (docs/performance.md, docs/security.md).
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
             // Its messages go to the log (stderr), none of CDS's: JDK 24+ reports --enable-native-access as
             // a mismatch with its base archive, and carries on.
             "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");

@@ -45,7 +45,13 @@ final class StandbyCommand {
         }
 
         static Claim read(Path prefix) throws IOException {
-            String[] fields = new String(Files.readAllBytes(Path.of(prefix + ".req")), StandardCharsets.UTF_8).split("\0", -1);
+            return parse(prefix, new String(Files.readAllBytes(Path.of(prefix + ".req")), StandardCharsets.UTF_8),
+                    Files.readAllBytes(Path.of(prefix + ".opts")));
+        }
+
+        /** A request's text (NUL-separated: directory, arguments, an empty field, environment) and options. */
+        static Claim parse(Path prefix, String text, byte[] options) throws IOException {
+            String[] fields = text.split("\0", -1);
             List<String> args = new ArrayList<>();
             Map<String, String> env = new LinkedHashMap<>();
             int i = 1;
@@ -54,8 +60,11 @@ final class StandbyCommand {
                 int eq = fields[i].indexOf('=');
                 if (eq > 0) env.put(fields[i].substring(0, eq), fields[i].substring(eq + 1));
             }
-            if (fields.length < 2 || args.isEmpty()) throw new IOException("malformed standby request " + prefix + ".req");
-            return new Claim(prefix, Path.of(fields[0]), args, env, Files.readAllBytes(Path.of(prefix + ".opts")));
+            if (fields.length < 2 || args.isEmpty() || fields[0].isEmpty()) {
+                throw new IOException("malformed start request" + (prefix == null ? "" : " " + prefix + ".req")
+                        + ": no working directory or no arguments");
+            }
+            return new Claim(prefix, Path.of(fields[0]), args, env, options);
         }
 
         /** containerd's arguments, with the bundle made explicit: this JVM's working directory is not it. */

@@ -5,6 +5,7 @@ import dev.wasmj.libcontainer.syscall.SpawnRequest;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.task.RuntimeOptions;
+import dev.wasmj.shim.task.ShimGroup;
 import dev.wasmj.shim.ttrpc.TtrpcServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code start}: finds or launches the shim server of the container's group and prints its address.
@@ -27,8 +26,6 @@ import java.util.regex.Pattern;
  * JSON bootstrap; containerd 1.6 gets the bare address.
  */
 final class StartCommand {
-    static final String SANDBOX_ANNOTATION = "io.kubernetes.cri.sandbox-id";
-
     private final ShimArgs args;
     private final ServerLauncher launcher;
     private final Map<String, String> env;
@@ -39,12 +36,15 @@ final class StartCommand {
         this.env = env;
     }
 
-    /** {@code options}: what containerd wrote to stdin (the runtime handler's options), checked first. */
-    void run(byte[] options, PrintStream out) throws IOException {
+    /**
+     * {@code options}: what containerd wrote to stdin (the runtime handler's options), checked first. Returns
+     * the group's socket.
+     */
+    Path run(byte[] options, PrintStream out) throws IOException {
         String refusal = RuntimeOptions.fromStartInput(options).refusal();
         if (refusal != null) throw new IllegalArgumentException(refusal);
         Path bundle = args.bundleDir();
-        String group = groupOf(bundle);
+        String group = ShimGroup.of(args.id(), bundle);
         Path socket = ShimSocket.path(args.address(), args.namespace(), group);
         Files.createDirectories(socket.getParent());
         // Check and bind as one step: two starts of one group (a pod's containers, or a standby that answers
@@ -60,28 +60,7 @@ final class StartCommand {
         Files.writeString(bundle.resolve("address"), address);
         out.print(bootstrap(address, env.get("MAX_SHIM_VERSION")));
         out.flush();
-    }
-
-    /**
-     * Containers of one pod share a shim; any other container gets its own. Only this one annotation is
-     * needed, so it is found in the text instead of loading the whole spec (a JSON binding costs this short
-     * process more than everything else it does); the server validates config.json at Create.
-     */
-    private String groupOf(Path bundle) throws IOException {
-        Path config = bundle.resolve("config.json");
-        if (!Files.exists(config)) return args.id();
-        String sandbox = sandboxId(Files.readString(config));
-        return sandbox == null || sandbox.isEmpty() ? args.id() : sandbox;
-    }
-
-    private static final Pattern SANDBOX = Pattern.compile(
-            "\"" + Pattern.quote(SANDBOX_ANNOTATION) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-
-    /** The sandbox id annotation's value (JSON escapes undone), or null. */
-    static String sandboxId(String configJson) {
-        Matcher m = SANDBOX.matcher(configJson);
-        if (!m.find()) return null;
-        return m.group(1).replaceAll("\\\\(.)", "$1");
+        return socket;
     }
 
     /**
@@ -108,7 +87,7 @@ final class StartCommand {
         Path scratch = Files.createTempDirectory("wasmj-start-");
         try {
             Path bundle = Files.createDirectory(scratch.resolve("bundle"));
-            Files.writeString(bundle.resolve("config.json"), "{\"annotations\": {\"" + SANDBOX_ANNOTATION + "\": \"rehearsal\"}}");
+            Files.writeString(bundle.resolve("config.json"), "{\"annotations\": {\"" + ShimGroup.SANDBOX_ANNOTATION + "\": \"rehearsal\"}}");
             ShimArgs args = ShimArgs.parse(new String[] {"-namespace", "rehearsal", "-address",
                     scratch.resolve("containerd.sock").toString(), "-id", "rehearsal", "-bundle", bundle.toString(), "start"});
             ServerLauncher bindAndClose = (shimArgs, b, socket) -> {
@@ -252,7 +231,7 @@ final class StartCommand {
     }
 
     /** The bundle's log FIFO for writing, or -1 when there is none or nobody reads it (a manual run). */
-    private static int openLog(Syscalls sys, Path log) {
+    static int openLog(Syscalls sys, Path log) {
         if (!Files.exists(log)) return -1;
         try {
             // Non-blocking first, only to learn whether a reader (containerd) is there: ENXIO if not.

@@ -1,6 +1,7 @@
 package dev.wasmj.shim.log;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,21 +15,58 @@ import java.util.Map;
 public final class ShimLog {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
-    private final PrintStream out;
+    /** Where finished lines go; {@code containerId} is the line's {@code id} field, or null. */
+    public interface Sink {
+        void write(String containerId, String line);
+    }
+
+    private final Sink sink;
     private final boolean debug;
     private final Map<String, String> fields;
 
     public ShimLog(PrintStream out, boolean debug, Map<String, String> fields) {
-        this.out = out;
+        this(streamSink(out), debug, fields);
+    }
+
+    private ShimLog(Sink sink, boolean debug, Map<String, String> fields) {
+        this.sink = sink;
         this.debug = debug;
         this.fields = new LinkedHashMap<>(fields); // in the caller's order
+    }
+
+    private static Sink streamSink(PrintStream out) {
+        return (id, line) -> {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        };
     }
 
     /** A log that adds these fields (e.g. {@code id}, {@code pod}) to every line. */
     public ShimLog with(String key, String value) {
         Map<String, String> more = new LinkedHashMap<>(fields);
         if (value != null && !value.isEmpty()) more.put(key, value);
-        return new ShimLog(out, debug, more);
+        return new ShimLog(sink, debug, more);
+    }
+
+    /** This log with its lines sent by container: see {@link LogRouter}, whose fallback is where they went so far. */
+    public ShimLog routed(LogRouter.Fifos fifos) {
+        return new ShimLog(new LogRouter(sink, fifos), debug, fields);
+    }
+
+    /** The container's lines go to its own log FIFO (a routed log; else nothing changes). */
+    public void attach(String containerId, Path fifo) {
+        if (sink instanceof LogRouter router) router.attach(containerId, fifo);
+    }
+
+    public void detach(String containerId) {
+        if (sink instanceof LogRouter router) router.detach(containerId);
+    }
+
+    /** The fd of the container's own log FIFO, for its init and hooks; -1 when it has none (then fd 2). */
+    public int fd(String containerId) {
+        return sink instanceof LogRouter router ? router.fd(containerId) : -1;
     }
 
     public boolean debugEnabled() {
@@ -64,10 +102,7 @@ public final class ShimLog {
         for (Map.Entry<String, String> f : fields.entrySet()) {
             line.append(' ').append(f.getKey()).append('=').append(quote(f.getValue()));
         }
-        synchronized (out) {
-            out.println(line);
-            out.flush();
-        }
+        sink.write(fields.get("id"), line.toString());
     }
 
     private static String describe(Throwable t) {

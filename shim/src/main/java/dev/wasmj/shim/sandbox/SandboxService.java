@@ -280,6 +280,11 @@ public final class SandboxService implements PodSandboxes {
         return pod;
     }
 
+    /** The ids of the pods held here. */
+    public java.util.Set<String> ids() {
+        return java.util.Set.copyOf(pods.keySet());
+    }
+
     @Override
     public boolean holdsAny() {
         return !pods.isEmpty();

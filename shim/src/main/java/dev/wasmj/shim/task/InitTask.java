@@ -15,6 +15,8 @@ final class InitTask extends TaskProcess {
     final Path bundle;
     final Container container;
     final Map<String, ExecProcess> execs = new ConcurrentHashMap<>();
+    /** Its pod, or itself ({@link ShimGroup}): what keeps a shared server's group here. */
+    String group;
     /** Set once Start has been answered and its event published; exits are reported after it. */
     volatile boolean started;
 

@@ -177,14 +177,17 @@ public final class TaskService {
         String id = r.getId();
         ShimLog clog = log.with("id", id);
         long t0 = System.nanoTime();
+        if (!tasks.containsKey(id)) log.attach(id, Path.of(r.getBundle()).resolve("log"));
         clog.debug("create: bundle " + r.getBundle() + ", " + r.getRootfsCount() + " rootfs mount(s)");
         if (tasks.containsKey(id)) throw new TtrpcException(Code.ALREADY_EXISTS, "container " + id + " already exists");
         if (!r.getCheckpoint().isEmpty()) {
+            log.detach(id);
             throw new TtrpcException(Code.UNIMPLEMENTED, "container " + id + ": restoring a checkpoint is not supported");
         }
         RuntimeOptions options = runtimeOptions(r, clog);
         if (options.refusal() != null) {
             clog.error("create failed: " + options.refusal());
+            log.detach(id);
             throw new TtrpcException(Code.FAILED_PRECONDITION, "create " + id + ": " + options.refusal());
         }
         Path bundle = Path.of(r.getBundle());
@@ -200,6 +203,7 @@ public final class TaskService {
             clog.debug("create: rootfs and stdio ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             CreateRequest request = CreateRequest.builder(id, bundle)
                     .stdio(io.stdin, io.stdout, io.stderr)
+                    .logFd(log.fd(id) >= 0 ? log.fd(id) : 2) // the init's messages and hooks' output: its own log
                     .debug(log.debugEnabled())
                     .debugLog(clog::debug);
             if (r.getTerminal()) {
@@ -216,6 +220,7 @@ public final class TaskService {
             io.closeProcessSide();
             InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), container);
             task.io = io;
+            task.group = ShimGroup.of(id, bundle);
             if (console != null) {
                 sys.close(console[1]);
                 console[1] = -1;
@@ -243,6 +248,7 @@ public final class TaskService {
             if (mounted) unmountQuietly(clog, rootfsDir);
             WasmLayerFetcher.remove(bundle);
             clog.error("create failed", e);
+            log.detach(id);
             Code code = e instanceof ContainerException || e instanceof ImageException ? Code.FAILED_PRECONDITION : Code.INTERNAL;
             throw new TtrpcException(code, "create " + id + ": " + e.getMessage(), e);
         } finally {
@@ -382,6 +388,7 @@ public final class TaskService {
         WasmLayerFetcher.remove(task.bundle);
         tasks.remove(task.containerId);
         clog.info("deleted");
+        log.detach(task.containerId);
         events.publish("/tasks/delete", TaskDelete.newBuilder().setContainerId(task.containerId).setId(task.containerId)
                 .setPid(task.pid).setExitStatus(exit.code()).setExitedAt(Timestamps.of(exit.exitedAt())).build());
         DeleteResponse response = DeleteResponse.newBuilder().setPid(task.pid).setExitStatus(exit.code())
@@ -536,6 +543,13 @@ public final class TaskService {
         if (task != null) b.setTaskPid(task.pid);
         pods.holderPid(r.getId()).ifPresent(b::setTaskPid); // containerd 2.x reconnecting to a pod it made here
         return b.build();
+    }
+
+    /** The groups ({@link ShimGroup}) of the containers here. */
+    public java.util.Set<String> groups() {
+        java.util.Set<String> groups = new java.util.HashSet<>();
+        for (InitTask task : tasks.values()) groups.add(task.group == null ? task.containerId : task.group);
+        return groups;
     }
 
     /** Whether this server serves no container (pods held through the sandbox API aside). */

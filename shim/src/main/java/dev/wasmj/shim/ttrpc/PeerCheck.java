@@ -10,7 +10,7 @@ import java.util.Optional;
  * so does the shim it starts; a rootless setup runs both as the same user). The kernel reports the peer
  * (SO_PEERCRED) and the JDK turns uids into {@link UserPrincipal}s, so users are compared as principals.
  */
-final class PeerCheck {
+public final class PeerCheck {
     private final UserPrincipal owner;
     private final UserPrincipal root; // null when this system has no user named root
 
@@ -20,7 +20,7 @@ final class PeerCheck {
     }
 
     /** A check for a socket owned by {@code owner}, with root looked up from the system's users. */
-    static PeerCheck forOwner(UserPrincipal owner) {
+    public static PeerCheck forOwner(UserPrincipal owner) {
         UserPrincipal root;
         try {
             root = FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root");
@@ -31,7 +31,7 @@ final class PeerCheck {
     }
 
     /** Why {@code peer} is refused, or empty if it may connect. */
-    Optional<String> refusal(UserPrincipal peer) {
+    public Optional<String> refusal(UserPrincipal peer) {
         if (peer == null) return Optional.of("the peer's credentials are unknown");
         if (peer.equals(owner) || peer.equals(root)) return Optional.empty();
         return Optional.of("user " + peer.getName() + " is neither root nor the socket's owner " + owner.getName());

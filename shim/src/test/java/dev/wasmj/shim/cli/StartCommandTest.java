@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.wasmj.shim.task.ShimGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.UnixDomainSocketAddress;
@@ -60,8 +61,8 @@ class StartCommandTest {
     void sandboxAnnotationIsFoundInTheConfigText() {
         String config = "{\"annotations\": {\"io.kubernetes.cri.container-type\": \"container\",\n"
                 + "  \"io.kubernetes.cri.sandbox-id\" : \"4f2a\\\"x\"}, \"process\": {}}";
-        assertEquals("4f2a\"x", StartCommand.sandboxId(config));
-        assertEquals(null, StartCommand.sandboxId("{\"annotations\": {}}"));
+        assertEquals("4f2a\"x", ShimGroup.sandboxId(config));
+        assertEquals(null, ShimGroup.sandboxId("{\"annotations\": {}}"));
     }
 
     @Test
@@ -87,7 +88,7 @@ class StartCommandTest {
             for (String id : List.of("app", "sidecar")) {
                 Path bundle = Files.createDirectories(tmp.resolve(id));
                 Files.writeString(bundle.resolve("config.json"),
-                        "{\"annotations\": {\"" + StartCommand.SANDBOX_ANNOTATION + "\": \"pod1\"}}");
+                        "{\"annotations\": {\"" + ShimGroup.SANDBOX_ANNOTATION + "\": \"pod1\"}}");
                 ShimArgs args = ShimArgs.parse(new String[] {"-namespace", "k8s.io", "-address", containerdSocket.toString(),
                         "-id", id, "-bundle", bundle.toString(), "start"});
                 answers.add(pool.submit(() -> {
