@@ -22,12 +22,10 @@ for tool in containerd clang wat2wasm; do
   command -v $tool >/dev/null || { echo "$tool missing: scripts/install-deps.sh" >&2; exit 1; }
 done
 
-export WASMJ_CDS_DIR; WASMJ_CDS_DIR=$(mktemp -d /tmp/wasmj-bench-cache.XXXXXX)
 sandbox_shim_bin="$dist/bin"
 sandbox_ns=density
 . "$here/scripts/lib/containerd-sandbox.sh"
-sandbox_start
-trap 'sandbox_cleanup; rm -rf "$WASMJ_CDS_DIR"' EXIT
+sandbox_start_with_own_caches
 work=$sandbox_work
 ctr() { sandbox_ctr "$@"; }
 sandbox_import_busybox sh echo sleep

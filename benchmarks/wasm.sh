@@ -19,14 +19,11 @@ for tool in containerd clang wat2wasm gcc; do
   command -v $tool >/dev/null || { echo "$tool missing: scripts/install-deps.sh" >&2; exit 1; }
 done
 
-# The shims' caches (CDS archives, wasmtime's library and compiled code) in a directory of our own, so
-# that emptying the compile cache touches nothing of the node's. containerd passes its env to the shims.
-export WASMJ_CDS_DIR; WASMJ_CDS_DIR=$(mktemp -d /tmp/wasmj-bench-cache.XXXXXX)
+# The shims' caches in a directory of our own, so that emptying the compile cache touches nothing of the node's.
 sandbox_shim_bin="$dist/bin"
 sandbox_ns=bench
 . "$here/scripts/lib/containerd-sandbox.sh"
-sandbox_start
-trap 'sandbox_cleanup; rm -rf "$WASMJ_CDS_DIR"' EXIT
+sandbox_start_with_own_caches
 work=$sandbox_work
 ctr() { sandbox_ctr "$@"; }
 sandbox_import_busybox sh echo sleep

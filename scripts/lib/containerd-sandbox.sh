@@ -29,6 +29,15 @@ TOML
   echo "containerd did not start; its log:" >&2; cat "$sandbox_work/containerd.log" >&2; return 1
 }
 
+# For benchmarks: sandbox_start with the shims' caches (CDS archives, wasmtime's library and compiled code) in a
+# temp dir of their own ($WASMJ_CDS_DIR; containerd passes its env to the shims), removed again on exit, so
+# nothing of the node's is touched or reused.
+sandbox_start_with_own_caches() {
+  export WASMJ_CDS_DIR; WASMJ_CDS_DIR=$(mktemp -d /tmp/wasmj-bench-cache.XXXXXX)
+  sandbox_start
+  trap 'sandbox_cleanup; rm -rf "$WASMJ_CDS_DIR"' EXIT
+}
+
 sandbox_ctr() { command ctr --address "$sandbox_sock" --namespace "$sandbox_ns" "$@"; }
 
 # Builds an OCI image of busybox (applets: $*, default sh echo sleep cat) and imports it as

@@ -183,7 +183,7 @@ final class ServeCommand {
             // is on the way); else a group gets the grace of ServerGroups. (Shutdown with "now" while containers
             // are here ends nothing: they may be other pods'.)
             boolean empty = groups.sweep(shutdown ? Duration.ofSeconds(2) : ServerGroups.GRACE);
-            if (listener == null || !listener.isOpen()) listen();
+            listen(); // again, if it may now: room again, or the server that listened is gone
             boolean waiting = listener != null && listener.isOpen();
             if (!empty) {
                 emptySince = -1;
@@ -258,10 +258,9 @@ final class ServeCommand {
     /** How long the server that takes new groups waits with none ({@value StandbyCommand#IDLE_ENV}, as a standby). */
     private Duration idleTime() {
         try {
-            String v = env.get(StandbyCommand.IDLE_ENV);
-            return v == null ? StandbyCommand.DEFAULT_IDLE : Duration.ofSeconds(Long.parseLong(v.trim()));
-        } catch (NumberFormatException e) {
-            return StandbyCommand.DEFAULT_IDLE;
+            return StandbyCommand.idleTime(env);
+        } catch (IllegalArgumentException e) {
+            return StandbyCommand.DEFAULT_IDLE; // a server serving containers does not fail over it
         }
     }
 

@@ -92,13 +92,17 @@ final class StandbyCommand {
         String d = env.get(DIR_ENV);
         if (d == null || d.isEmpty()) throw new IllegalArgumentException("standby needs " + DIR_ENV);
         this.dir = Path.of(d);
-        Duration idle = DEFAULT_IDLE;
+        this.idle = idleTime(env);
+    }
+
+    /** How long a JVM waiting for containers waits: {@value #IDLE_ENV} seconds, else {@link #DEFAULT_IDLE}. */
+    static Duration idleTime(Map<String, String> env) {
+        if (!env.containsKey(IDLE_ENV)) return DEFAULT_IDLE;
         try {
-            if (env.containsKey(IDLE_ENV)) idle = Duration.ofSeconds(Long.parseLong(env.get(IDLE_ENV).trim()));
+            return Duration.ofSeconds(Long.parseLong(env.get(IDLE_ENV).trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(IDLE_ENV + " is not a number of seconds: " + env.get(IDLE_ENV));
         }
-        this.idle = idle;
     }
 
     int run(Server server) throws Exception {

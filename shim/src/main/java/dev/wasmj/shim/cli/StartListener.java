@@ -189,7 +189,7 @@ final class StartListener implements AutoCloseable {
         }
     }
 
-    /** What {@code wasmj-start} sends; for tests and for the rehearsal. */
+    /** What {@code wasmj-start} sends (start-client.c), for the tests that stand in for it. */
     static byte[] encode(Path workingDirectory, java.util.List<String> args, java.util.Map<String, String> env, byte[] options) {
         StringBuilder text = new StringBuilder(workingDirectory.toString()).append('\0');
         for (String a : args) text.append(a).append('\0');

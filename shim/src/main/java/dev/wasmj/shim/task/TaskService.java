@@ -201,9 +201,10 @@ public final class TaskService {
             // On a terminal the pty is the process's stdio: the FIFOs are the shim's, copied to and from the master.
             io = r.getTerminal() ? ProcessIo.open(sys, clog, "", "", "") : ProcessIo.open(sys, clog, r.getStdin(), r.getStdout(), r.getStderr());
             clog.debug("create: rootfs and stdio ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            int ownLog = log.fd(id);
             CreateRequest request = CreateRequest.builder(id, bundle)
                     .stdio(io.stdin, io.stdout, io.stderr)
-                    .logFd(log.fd(id) >= 0 ? log.fd(id) : 2) // the init's messages and hooks' output: its own log
+                    .logFd(ownLog >= 0 ? ownLog : 2) // the init's messages and hooks' output: its own log
                     .debug(log.debugEnabled())
                     .debugLog(clog::debug);
             if (r.getTerminal()) {
