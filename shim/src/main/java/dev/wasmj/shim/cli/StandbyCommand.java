@@ -119,6 +119,11 @@ final class StandbyCommand {
             String line;
             try (InputStream in = Files.newInputStream(fifo)) { // blocks until a claimer (or the expiry) opens it
                 line = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            } catch (NoSuchFileException taken) {
+                // Renamed before this thread got to open it: by the expiry (an older standby already waited), or,
+                // rarely, by a claimer, who gets no answer and starts a JVM of its own. Either way: leave.
+                deleteQuietly(dir.resolve(ProcessHandle.current().pid() + ".expired"));
+                return 0;
             }
             if (line.isEmpty()) { // expired: nobody claimed this JVM
                 // The expiry thread removes its renamed FIFO too, but this JVM may exit before it gets there.
@@ -162,7 +167,12 @@ final class StandbyCommand {
                 }
                 Path expired = dir.resolve(ProcessHandle.current().pid() + ".expired");
                 Files.move(fifo, expired);
-                sys.close(sys.open(expired.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0));
+                try {
+                    sys.close(sys.open(expired.toString(), OpenFlags.WRONLY | OpenFlags.NONBLOCK, 0));
+                } catch (dev.wasmj.libcontainer.syscall.SyscallException e) {
+                    // ENXIO: the waiting thread had not opened it yet; it finds it gone and leaves
+                    if (e.errno() != dev.wasmj.libcontainer.syscall.Errno.ENXIO) throw e;
+                }
                 deleteQuietly(expired);
             } catch (NoSuchFileException claimed) {
                 // a claimer renamed it first
