@@ -51,17 +51,22 @@ pids() { ls /proc | grep -E "^[0-9]+$" | sort; }
 kind() { # what a process is, for the breakdown
   local cmd; cmd=$(tr '\0' ' ' < "/proc/$1/cmdline")
   case $cmd in
-    *InitMain*) echo "init JVM" ;; *" standby "*) echo "shim server (a standby, waiting or claimed)" ;;
+    *InitMain*--ready*) echo "init JVM (pre-started; claimed by a container or waiting)" ;; *InitMain*) echo "init JVM" ;; *" standby "*) echo "shim server (a standby, waiting or claimed)" ;;
     java*) echo "shim server" ;; *) echo "${cmd%% *}" ;;
   esac
 }
 shims() { # shims <runc|wasm>: that runtime's shim processes of this containerd (their command lines name its socket)
-  local f cmd
+  local f cmd p
   for f in /proc/[0-9]*/cmdline; do
-    cmd=$(tr '\0' ' ' < "$f" 2>/dev/null)
+    cmd=$(tr '\0' ' ' 2>/dev/null < "$f")
     case $cmd in *"-address $sandbox_sock "*) ;; *) continue ;; esac
-    case $1/$cmd in runc/*containerd-shim-runc-v2*|wasm/java*|wasm/*wasmtime*) f=${f#/proc/}; echo "${f%/cmdline}" ;; esac
+    case $1/$cmd in runc/*containerd-shim-runc-v2*|wasm/java*|wasm/*wasmtime*) ;; *) continue ;; esac
+    p=${f#/proc/}; p=${p%/cmdline}; echo "$p"
+    # Our servers' children that wait for a container (pre-started inits) count as theirs, whenever they started.
+    [ "$1" = wasm ] && cat /proc/"$p"/task/*/children 2>/dev/null | tr ' ' '\n' | grep -E '^[0-9]+$' \
+      | while read -r c; do grep -q -- --ready "/proc/$c/cmdline" 2>/dev/null && echo "$c"; done
   done
+  return 0
 }
 pss_kib() { awk '/^Pss:/ {s += $2} END {print s + 0}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 cleanup_tasks() {
@@ -86,7 +91,7 @@ round() {
   # What the containers added, and every shim process of this containerd (a server that was already running
   # when the round began serves these containers too, and a standby waits for the next ones).
   for p in $( { pids | comm -13 "$work/before" -; shims "$runtime"; } | sort -u); do
-    case $runtime/$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null) in runc/java*) continue ;; esac   # our resident server
+    case $runtime/$(tr '\0' ' ' 2>/dev/null < "/proc/$p/cmdline") in runc/java*) continue ;; esac   # our resident server
     [ -r "/proc/$p/smaps_rollup" ] || continue
     [ "$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)" = 2 ] && continue   # kernel threads
     k=$(pss_kib "$p"); [ "$k" -gt 0 ] || continue

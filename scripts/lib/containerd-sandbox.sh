@@ -96,8 +96,14 @@ sandbox_cleanup() {
   for t in $(sandbox_ctr task ls -q 2>/dev/null); do sandbox_ctr task delete "$t" >/dev/null 2>&1; done
   for c in $(sandbox_ctr container ls -q 2>/dev/null); do sandbox_ctr container delete "$c" >/dev/null 2>&1; done
   [ -n "${sandbox_containerd_pid:-}" ] && kill "$sandbox_containerd_pid" 2>/dev/null && wait "$sandbox_containerd_pid" 2>/dev/null
+  # SIGTERM first: a shim server ends its pre-started inits and removes their cgroups on its way out.
+  if pkill -TERM -f -- "-address $sandbox_sock " 2>/dev/null; then
+    for _ in $(seq 30); do pgrep -f -- "-address $sandbox_sock " >/dev/null || break; sleep 0.1; done
+  fi
   pkill -KILL -f -- "-address $sandbox_sock " 2>/dev/null
   grep -o " $sandbox_work[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-  rmdir "/sys/fs/cgroup/"*"/$sandbox_ns" "/sys/fs/cgroup/$sandbox_ns" 2>/dev/null
+  for d in "/sys/fs/cgroup/"*"/$sandbox_ns" "/sys/fs/cgroup/$sandbox_ns"; do
+    [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+  done
   rm -rf "$sandbox_work"
 }

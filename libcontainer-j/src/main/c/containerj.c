@@ -1134,6 +1134,40 @@ JNIEXPORT void JNI_FN(umount2)(JNIEnv *env, jclass cls, jstring jtarget, jint fl
     if (r < 0) throw_errno(env, "umount2", err);
 }
 
+/* open_tree(2) and move_mount(2): the same numbers on every architecture (Linux 5.2). */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#define WASMJ_OPEN_TREE_CLONE 1
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#define WASMJ_MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+
+/* A detached copy of the mount tree at path (recursive, close-on-exec): a mount another namespace can attach. */
+JNIEXPORT jint JNI_FN(openTreeClone)(JNIEnv *env, jclass cls, jstring jpath) {
+    (void)cls;
+    WITH_PATH(path, jpath, return -1);
+    long fd = syscall(SYS_open_tree, AT_FDCWD, path, WASMJ_OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE);
+    int err = errno;
+    free(path);
+    if (fd < 0) { throw_errno(env, "open_tree", err); return -1; }
+    return (jint)fd;
+}
+
+/* Attaches the detached tree fd at target, in the caller's mount namespace. */
+JNIEXPORT void JNI_FN(moveMount)(JNIEnv *env, jclass cls, jint fd, jstring jtarget) {
+    (void)cls;
+    WITH_PATH(target, jtarget, return);
+    long r = syscall(SYS_move_mount, fd, "", AT_FDCWD, target, WASMJ_MOVE_MOUNT_F_EMPTY_PATH);
+    int err = errno;
+    free(target);
+    if (r < 0) throw_errno(env, "move_mount", err);
+}
+
 JNIEXPORT void JNI_FN(pivotRoot)(JNIEnv *env, jclass cls, jstring jnew, jstring jold) {
     (void)cls;
     char *new_root = dup_string(env, jnew);
@@ -1264,6 +1298,73 @@ JNIEXPORT jint JNI_FN(recvFd)(JNIEnv *env, jclass cls, jint sock) {
     int fd;
     memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
     return fd;
+}
+
+/* Sends several fds in one SCM_RIGHTS message with a payload (at most 4096 bytes): a claim of a pre-started init. */
+JNIEXPORT void JNI_FN(sendFds)(JNIEnv *env, jclass cls, jint sock, jintArray jfds, jbyteArray jpayload) {
+    (void)cls;
+    jsize n = (*env)->GetArrayLength(env, jfds);
+    jsize len = (*env)->GetArrayLength(env, jpayload);
+    if (n < 1 || n > 64 || len < 1 || len > 4096) { throw_errno(env, "sendmsg: fds or payload out of range", EINVAL); return; }
+    int fds[64];
+    char payload[4096];
+    (*env)->GetIntArrayRegion(env, jfds, 0, n, fds);
+    (*env)->GetByteArrayRegion(env, jpayload, 0, len, (jbyte *)payload);
+    char control[CMSG_SPACE(sizeof fds)];
+    memset(control, 0, sizeof control);
+    struct iovec iov = {payload, (size_t)len};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+    memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * (size_t)n);
+    ssize_t r;
+    do { r = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
+    if (r < 0) throw_errno(env, "sendmsg", errno);
+}
+
+/*
+ * Receives one message sent by sendFds: its fds (close-on-exec) into fdsOut, the rest of fdsOut -1, its payload
+ * into payload. Returns the payload's length, 0 when the other side closed the socket.
+ */
+JNIEXPORT jint JNI_FN(recvFds)(JNIEnv *env, jclass cls, jint sock, jintArray jfdsOut, jbyteArray jpayload) {
+    (void)cls;
+    char payload[4096];
+    int fds[64];
+    char control[CMSG_SPACE(sizeof fds)];
+    struct iovec iov = {payload, sizeof payload};
+    struct msghdr msg = {0};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t r;
+    do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
+    if (r < 0) { throw_errno(env, "recvmsg", errno); return -1; }
+    int n = 0;
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    if (cmsg != NULL && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+        n = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        memcpy(fds, CMSG_DATA(cmsg), sizeof(int) * (size_t)n);
+    }
+    jsize cap = (*env)->GetArrayLength(env, jfdsOut);
+    jsize plen = (*env)->GetArrayLength(env, jpayload);
+    if (n > cap || r > plen || (msg.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
+        for (int i = 0; i < n; i++) close(fds[i]);
+        throw_errno(env, "recvmsg: message larger than expected", EMSGSIZE);
+        return -1;
+    }
+    for (jsize i = 0; i < cap; i++) {
+        jint v = i < n ? fds[i] : -1;
+        (*env)->SetIntArrayRegion(env, jfdsOut, i, 1, &v);
+    }
+    if (r > 0) (*env)->SetByteArrayRegion(env, jpayload, 0, (jsize)r, (jbyte *)payload);
+    return (jint)r;
 }
 
 /* Opens a new pty pair; returns {master, slave}, both close-on-exec. */

@@ -37,6 +37,7 @@ public final class WasmtimeEngine implements Engine {
     private final Path root;
     private final Path cacheRoot;
     private io.github.kawamuray.wasmtime.Engine engine;
+    private io.github.kawamuray.wasmtime.Engine warmEngine;
     private Module module;
 
     public WasmtimeEngine() {
@@ -58,13 +59,27 @@ public final class WasmtimeEngine implements Engine {
     }
 
     @Override
+    public void warmUp() throws Exception {
+        JniLibrary.load(cacheRoot);
+        WasiRun.preload();
+        warmEngine = CompileCache.engine(cacheRoot);
+    }
+
+    /** The cached-compile engine: the one {@link #warmUp} made, or a new one. */
+    private io.github.kawamuray.wasmtime.Engine cachingEngine() {
+        io.github.kawamuray.wasmtime.Engine made = warmEngine != null ? warmEngine : CompileCache.engine(cacheRoot);
+        warmEngine = null;
+        return made;
+    }
+
+    @Override
     public void prepare(RuntimeContext context) throws Exception {
         JniLibrary.load(cacheRoot);
         WasiRun.preload();
         if (!context.wasmLayers().isEmpty()) {
             // An OCI artifact: the module is the image's layer, not a file of the rootfs.
             WasmLayer layer = context.wasmLayers().get(0);
-            engine = CompileCache.engine(cacheRoot);
+            engine = cachingEngine();
             module = compile(layer.bytes(), "layer " + layer.digest());
             return;
         }
@@ -73,7 +88,7 @@ public final class WasmtimeEngine implements Engine {
             engine = new io.github.kawamuray.wasmtime.Engine();
             return;
         }
-        engine = CompileCache.engine(cacheRoot);
+        engine = cachingEngine();
         module = compile(Files.readAllBytes(file.get()), context.entrypoint().path());
     }
 

@@ -68,6 +68,24 @@ public interface CgroupManager {
      */
     void destroy() throws IOException;
 
+    /**
+     * Whether {@link #adopt} works on this host. It needs a rename of the cgroup in every hierarchy that holds a
+     * memory controller: cgroup v1 renames a cgroup within its parent; cgroup v2 cannot rename one, and moving a
+     * process there leaves what it was charged behind (docs/performance.md, pre-started inits).
+     */
+    default boolean canAdopt() {
+        return false;
+    }
+
+    /**
+     * Makes {@code parked}, a cgroup of the same parent made by the same layout, this one: renamed to this path, so
+     * its processes stay in it and what they were charged stays charged to it. Fails, changing nothing, when this
+     * cgroup exists already or {@link #canAdopt} is false.
+     */
+    default void adopt(CgroupManager parked) throws IOException {
+        throw new CgroupException("cgroup " + path() + " cannot take over another cgroup on this host (" + describe() + ")");
+    }
+
     /** Whether the cgroup directory exists in any hierarchy. */
     boolean exists();
 

@@ -147,6 +147,25 @@ final class HybridManager implements CgroupManager {
         CgroupTree.remove(dirs);
     }
 
+    V1Manager v1() {
+        return v1;
+    }
+
+    /** The limits live in v1, where the cgroup is renamed; the v2 side only tracks, so its processes just move. */
+    @Override
+    public boolean canAdopt() {
+        return true;
+    }
+
+    @Override
+    public void adopt(CgroupManager other) throws IOException {
+        HybridManager parked = (HybridManager) other;
+        v1.adopt(parked.v1);
+        v2.create();
+        for (long pid : parked.v2.pids()) CgroupFiles.write(v2.dir().resolve("cgroup.procs"), Long.toString(pid));
+        CgroupTree.remove(List.of(parked.v2.dir()));
+    }
+
     @Override
     public boolean exists() {
         return v1.exists() || v2.exists();

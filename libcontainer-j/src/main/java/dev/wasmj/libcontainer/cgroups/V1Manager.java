@@ -209,6 +209,39 @@ final class V1Manager implements CgroupManager {
     }
 
     @Override
+    public boolean canAdopt() {
+        return true;
+    }
+
+    /** A rename in every hierarchy; the ones done are renamed back when one fails. */
+    @Override
+    public void adopt(CgroupManager other) throws IOException {
+        V1Manager parked = other instanceof HybridManager h ? h.v1() : (V1Manager) other;
+        List<Path[]> done = new ArrayList<>();
+        try {
+            for (Path root : setup.v1MountPoints()) {
+                Path from = below(root, parked.path);
+                Path to = below(root, path);
+                if (!from.getParent().equals(to.getParent())) {
+                    throw new CgroupException("cgroup " + parked.path + " is not beside " + path + ": it cannot become it");
+                }
+                Files.move(from, to);
+                done.add(new Path[] {from, to});
+            }
+        } catch (IOException | RuntimeException e) {
+            for (Path[] d : done) {
+                try {
+                    Files.move(d[1], d[0]);
+                } catch (IOException ignored) {
+                    // the first failure is the one to report
+                }
+            }
+            throw e instanceof CgroupException ce ? ce : new CgroupException("rename of cgroup " + parked.path + " to " + path
+                    + " failed: " + e, e);
+        }
+    }
+
+    @Override
     public boolean exists() {
         for (Path d : allDirs()) {
             if (Files.isDirectory(d)) return true;

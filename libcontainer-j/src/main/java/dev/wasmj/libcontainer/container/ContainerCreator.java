@@ -4,7 +4,6 @@ import dev.wasmj.libcontainer.cgroups.CgroupManager;
 import dev.wasmj.libcontainer.cgroups.Cgroups;
 import dev.wasmj.libcontainer.hooks.HookException;
 import dev.wasmj.libcontainer.hooks.HookRunner;
-import dev.wasmj.libcontainer.process.InitLauncher;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.InitProcess;
 import dev.wasmj.libcontainer.process.LaunchOptions;
@@ -53,13 +52,8 @@ final class ContainerCreator {
         store.createDirectory(request.id);
         InitProcess init = null;
         int consoleSocket = -1;
-        boolean cgroupCreated = false;
+        boolean[] cgroupCreated = {false}; // set by the starter once the container's cgroup exists
         try (StateStore.Lock lock = store.lock(request.id)) {
-            cgroups.create();
-            cgroupCreated = true;
-            if (spec.getLinux() != null && spec.getLinux().getResources() != null) {
-                cgroups.apply(DeviceRules.withDefaults(spec.getLinux().getResources(), spec.getLinux().getDevices()));
-            }
             Path fifo = store.execFifo(request.id);
             sys.mkfifo(fifo.toString(), 0600);
             Path startResult = store.startResultFifo(request.id);
@@ -70,23 +64,27 @@ final class ContainerCreator {
             if (consoleSocket >= 0) options.consoleSocket(consoleSocket);
             long launched = System.nanoTime();
             request.debugLog.accept("create " + request.id + ": spec read in " + (specRead - t0) / 1_000_000
-                    + " ms, cgroups and plan ready in " + (launched - specRead) / 1_000_000 + " ms");
-            init = new InitLauncher(sys).launch(plan, options);
+                    + " ms, plan ready in " + (launched - specRead) / 1_000_000 + " ms");
+            InitStarter.Started started = new InitStarter(sys, request.debugLog).start(request.id, request.initPool, spec,
+                    rootfs, plan, options, cgroups, () -> cgroupCreated[0] = true);
+            init = started.init();
             closeQuietly(consoleSocket);
             consoleSocket = -1;
             ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
                     init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
                     cgroups.path(), false, spec);
             String initSteps = awaitReady(init, state, request);
+            InitStarter.refill(request.initPool, started);
             request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
-                    + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + "; the rest is the JVM's start,"
-                    + " and for the first container of a build on this machine the training of the init's class-data archive)");
+                    + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + (started.claimed()
+                    ? "; pre-started)" : "; the rest is the JVM's start, and for the first container of a build on this"
+                    + " machine the training of the init's class-data archive)"));
             init.close();
             store.save(state);
             return new Container(sys, store, state, cgroups);
         } catch (ContainerException | RuntimeException | IOException e) {
             closeQuietly(consoleSocket);
-            undo(request.id, init, cgroupCreated ? cgroups : null);
+            undo(request.id, init, cgroupCreated[0] ? cgroups : null);
             if (e instanceof ContainerException ce) throw ce;
             throw new ContainerException("create " + request.id + ": " + e.getMessage(), e);
         }

@@ -23,6 +23,7 @@ public final class CreateRequest {
     Path consoleSocket;
     int consoleSocketFd = -1;
     java.util.function.Consumer<String> debugLog = message -> {};
+    InitPool initPool;
 
     private CreateRequest(String id, Path bundle) {
         this.id = id;
@@ -62,6 +63,15 @@ public final class CreateRequest {
 
     public CreateRequest jvmOption(String option) {
         jvmOptions.add(option);
+        return this;
+    }
+
+    /**
+     * Where an init started before this container may come from, and which starts the next one of this kind
+     * (docs/performance.md); without one every create starts its init JVM.
+     */
+    public CreateRequest initPool(InitPool pool) {
+        initPool = pool;
         return this;
     }
 

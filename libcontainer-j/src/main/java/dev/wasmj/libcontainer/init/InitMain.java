@@ -3,7 +3,6 @@ package dev.wasmj.libcontainer.init;
 import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.SyncChannel;
-import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.Executor;
 import dev.wasmj.libcontainer.workload.ExecutorException;
@@ -30,6 +29,13 @@ public final class InitMain {
      */
     public static final String TRAIN = "--train";
 
+    /**
+     * Flag of an init started before its container (process.PrestartedInit), followed by the executor's class name:
+     * it boots, warms the executor up ({@link Executor#warmUp}), then waits for its claim, which brings the
+     * container's fds; the plan follows. The runtime closing the socket instead ends it.
+     */
+    public static final String READY = "--ready";
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals(TRAIN)) {
             train(args.length > 1 ? args[1] : NativeExecutor.NAME);
@@ -40,16 +46,25 @@ public final class InitMain {
         Syscalls sys = Syscalls.linux();
         Path.of("/").getFileSystem();
         steps.done("syscalls");
-        boolean debug = args.length > 0 && args[0].equals("--debug");
-        SyncChannel channel = new SyncChannel(FdStreams.input(sys, InitFds.SYNC), FdStreams.output(sys, InitFds.SYNC));
+        java.util.List<String> flags = java.util.List.of(args);
+        boolean debug = flags.contains("--debug");
+        SyncChannel channel = SyncChannel.over(sys, InitFds.SYNC);
         InitLog log = InitLog.onSystemErr("", debug);
         InitPlan plan;
         ContainerInit init;
         int startGate;
+        int ready = flags.indexOf(READY);
+        Executor warm = ready >= 0 && ready + 1 < args.length ? warmUp(args[ready + 1], log) : null;
         try {
+            if (ready >= 0) {
+                steps.done("warm-up");
+                if (!ClaimedFds.await(sys)) Runtime.getRuntime().halt(0); // never claimed: its pool or server ended
+                steps.done("claim");
+            }
             plan = channel.receivePlan();
             log = InitLog.onSystemErr(plan.containerId(), debug);
-            init = new ContainerInit(sys, channel, plan, executor(plan.executor()), log);
+            Executor executor = warm != null && args[ready + 1].equals(plan.executor()) ? warm : executor(plan.executor());
+            init = new ContainerInit(sys, channel, plan, executor, log);
             steps.done("plan");
             startGate = init.setUp(steps);
             channel.send(SyncChannel.Type.READY, steps.summary());
@@ -89,6 +104,18 @@ public final class InitMain {
         } catch (Throwable t) {
             // The init's own classes are loaded: an executor that cannot train only misses its own share.
             System.err.println("training of " + executor + " failed: " + ContainerInit.describe(t));
+        }
+    }
+
+    /** The executor of a pre-started init, warmed up; null (a fresh one after the plan) when that failed. */
+    private static Executor warmUp(String name, InitLog log) {
+        try {
+            Executor executor = executor(name);
+            executor.warmUp();
+            return executor;
+        } catch (Throwable t) {
+            log.debug("warm-up of " + name + " failed (its prepare does it all): " + ContainerInit.describe(t));
+            return null;
         }
     }
 

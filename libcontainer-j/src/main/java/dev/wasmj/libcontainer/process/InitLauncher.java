@@ -1,7 +1,6 @@
 package dev.wasmj.libcontainer.process;
 
 import dev.wasmj.libcontainer.init.InitMain;
-import dev.wasmj.libcontainer.syscall.FdStreams;
 import dev.wasmj.libcontainer.syscall.NativeLibrary;
 import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.SpawnRequest;
@@ -12,6 +11,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Starts an init JVM inside a container's namespaces and cgroups, and sends it its plan.
@@ -43,33 +45,24 @@ public final class InitLauncher {
     }
 
     public InitProcess launch(InitPlan plan, LaunchOptions options) throws IOException {
+        return launch(plan, options, command(options, plan.executor(), new InitJvmArchive(sys)));
+    }
+
+    /** As {@link #launch(InitPlan, LaunchOptions)}, with the command line of {@link #profile}. */
+    public InitProcess launch(InitPlan plan, LaunchOptions options, List<String> command) throws IOException {
         List<Integer> toClose = new ArrayList<>();
         int[] pair = sys.socketpair();
         int pid;
         try {
             toClose.add(pair[1]);
             int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
-            SpawnRequest.Builder spawn = SpawnRequest.builder(javaExecutable())
-                    .argv(command(options, plan.executor(), new InitJvmArchive(sys)))
-                    .fd(InitFds.JVM_STDIN, devNull)
-                    .fd(1, options.logFd)
-                    .fd(InitFds.LOG, options.logFd)
-                    .fd(InitFds.SYNC, pair[1])
+            SpawnRequest.Builder spawn = base(command, devNull, options.logFd, pair[1])
                     .fd(InitFds.CONTAINER_STDIN, options.stdin)
                     .fd(InitFds.CONTAINER_STDOUT, options.stdout)
                     .fd(InitFds.CONTAINER_STDERR, options.stderr)
                     .newNamespaces(options.newNamespaces)
-                    .newUserNamespace(options.uidMap, options.gidMap)
-                    .newSession(true);
-            // Read-write, so that neither open waits for the other side; the init's are the only ones kept.
-            if (options.startGate != null) {
-                spawn.fd(InitFds.START_GATE, open(toClose, options.startGate.toString(), OpenFlags.RDWR));
-                spawn.fd(InitFds.START_RESULT, open(toClose, options.startResult.toString(), OpenFlags.RDWR));
-            }
-            if (options.consoleSocket >= 0) spawn.fd(InitFds.CONSOLE_SOCKET, options.consoleSocket);
-            for (int i = 0; i < options.preservedFds.size(); i++) {
-                spawn.fd(InitFds.FIRST_PRESERVED + i, options.preservedFds.get(i));
-            }
+                    .newUserNamespace(options.uidMap, options.gidMap);
+            for (Map.Entry<Integer, Integer> e : startFds(options, toClose).entrySet()) spawn.fd(e.getKey(), e.getValue());
             for (LaunchOptions.JoinedNamespace ns : options.joined) {
                 spawn.joinNamespace(open(toClose, ns.path(), OpenFlags.RDONLY), ns.cloneFlag());
             }
@@ -83,10 +76,9 @@ public final class InitLauncher {
         } finally {
             for (int fd : toClose) sys.close(fd);
         }
-        SyncChannel channel = new SyncChannel(FdStreams.input(sys, pair[0]), FdStreams.output(sys, pair[0]));
-        InitProcess init = new InitProcess(sys, pid, pair[0], channel);
+        InitProcess init = new InitProcess(sys, pid, pair[0], SyncChannel.over(sys, pair[0]));
         try {
-            channel.sendPlan(plan);
+            init.channel().sendPlan(plan);
         } catch (IOException e) {
             // The init died before reading its plan; the caller kills and reaps it.
             throw new IOException("the container's init (pid " + pid + ") exited before it read its plan", e);
@@ -94,7 +86,76 @@ public final class InitLauncher {
         return init;
     }
 
-    private int open(List<Integer> toClose, String path, int flags) {
+    /**
+     * The command line and what else the spawn of this launch decides, when an init started before the container
+     * could serve it ({@link LaunchProfile#of}).
+     */
+    public Optional<LaunchProfile> profile(LaunchOptions options, String executor, String cgroupPath) {
+        return LaunchProfile.of(options, command(options, executor, new InitJvmArchive(sys)), executor, cgroupPath);
+    }
+
+    /**
+     * Starts an init JVM for a container that does not exist yet: born in new namespaces of the profile and in the
+     * cgroup whose {@code cgroup.procs} files are given (made by the caller), with /dev/null in every fd slot the container's fds will take
+     * ({@link PrestartedInit#handOver}); it boots and waits ({@code --ready}).
+     */
+    public PrestartedInit prestart(LaunchProfile profile, List<Path> cgroupProcsFiles) throws IOException {
+        List<Integer> toClose = new ArrayList<>();
+        int[] pair = sys.socketpair();
+        int pid;
+        try {
+            toClose.add(pair[1]);
+            int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
+            List<String> command = new ArrayList<>(profile.command());
+            command.add(InitMain.READY);
+            command.add(profile.executor());
+            // Its log is /dev/null until the claim brings the container's: any other file it held open would stay open
+            // while it waits (a log FIFO would keep containerd's reader of a finished container waiting).
+            SpawnRequest.Builder spawn = base(command, devNull, devNull, pair[1]).newNamespaces(profile.newNamespaces());
+            // Taken now so that the JVM's own files do not take them; the claim puts the container's fds there.
+            for (int slot = InitFds.CONTAINER_STDIN; slot < InitFds.FIRST_PRESERVED + profile.preservedFds(); slot++) {
+                spawn.fd(slot, devNull);
+            }
+            for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
+            pid = sys.spawn(spawn.build());
+        } catch (SyscallException e) {
+            sys.close(pair[0]);
+            throw new IOException("cannot pre-start an init: " + e.getMessage(), e);
+        } finally {
+            for (int fd : toClose) sys.close(fd);
+        }
+        return new PrestartedInit(sys, pid, pair[0], profile);
+    }
+
+    /** What every init gets: /dev/null for the JVM's stdin, the log as stdout and stderr, the sync socket. */
+    private static SpawnRequest.Builder base(List<String> command, int devNull, int logFd, int sync) {
+        return SpawnRequest.builder(javaExecutable())
+                .argv(command)
+                .fd(InitFds.JVM_STDIN, devNull)
+                .fd(1, logFd)
+                .fd(InitFds.LOG, logFd)
+                .fd(InitFds.SYNC, sync)
+                .newSession(true);
+    }
+
+    /**
+     * The fds of {@code start} and of the terminal, by their slot: the fifos are opened read-write, so that
+     * neither open waits for the other side (the init's are the only ones kept), and the preserved fds.
+     */
+    Map<Integer, Integer> startFds(LaunchOptions options, List<Integer> toClose) {
+        Map<Integer, Integer> fds = new TreeMap<>();
+        if (options.startGate != null) {
+            fds.put(InitFds.START_GATE, open(toClose, options.startGate.toString(), OpenFlags.RDWR));
+            fds.put(InitFds.START_RESULT, open(toClose, options.startResult.toString(), OpenFlags.RDWR));
+        }
+        if (options.consoleSocket >= 0) fds.put(InitFds.CONSOLE_SOCKET, options.consoleSocket);
+        for (int i = 0; i < options.preservedFds.size(); i++) {
+            fds.put(InitFds.FIRST_PRESERVED + i, options.preservedFds.get(i));
+        }
+        return fds;
+    }
+
+    int open(List<Integer> toClose, String path, int flags) {
         try {
             int fd = sys.open(path, flags, 0);
             toClose.add(fd);

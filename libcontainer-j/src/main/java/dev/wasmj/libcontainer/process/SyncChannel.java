@@ -36,6 +36,12 @@ public final class SyncChannel {
         this.out = new DataOutputStream(out);
     }
 
+    /** The channel over a connected socket's fd (both directions). */
+    public static SyncChannel over(dev.wasmj.libcontainer.syscall.Syscalls sys, int fd) {
+        return new SyncChannel(dev.wasmj.libcontainer.syscall.FdStreams.input(sys, fd),
+                dev.wasmj.libcontainer.syscall.FdStreams.output(sys, fd));
+    }
+
     public void sendPlan(InitPlan plan) throws IOException {
         InitPlanCodec.write(plan, out);
         out.flush();

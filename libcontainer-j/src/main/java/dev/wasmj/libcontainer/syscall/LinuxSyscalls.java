@@ -127,6 +127,26 @@ final class LinuxSyscalls implements Syscalls {
     }
 
     @Override
+    public int openTreeClone(String path) {
+        return Native.openTreeClone(path);
+    }
+
+    @Override
+    public void moveMount(int fd, String target) {
+        Native.moveMount(fd, target);
+    }
+
+    @Override
+    public void sendFds(int socket, int[] fds, byte[] payload) {
+        Native.sendFds(socket, fds, payload);
+    }
+
+    @Override
+    public int recvFds(int socket, int[] fdsOut, byte[] payload) {
+        return Native.recvFds(socket, fdsOut, payload);
+    }
+
+    @Override
     public int[] openpty() {
         return Native.openpty();
     }

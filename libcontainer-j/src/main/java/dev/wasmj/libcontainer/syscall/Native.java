@@ -86,6 +86,14 @@ final class Native {
 
     static native int recvFd(int socket);
 
+    static native int openTreeClone(String path);
+
+    static native void moveMount(int fd, String target);
+
+    static native void sendFds(int socket, int[] fds, byte[] payload);
+
+    static native int recvFds(int socket, int[] fdsOut, byte[] payload);
+
     static native int[] openpty();
 
     static native void setControllingTerminal(int fd);

@@ -88,6 +88,21 @@ public interface Syscalls {
 
     int recvFd(int socket);
 
+    /** open_tree(OPEN_TREE_CLONE|AT_RECURSIVE): a detached copy of the mounts at {@code path}, as an fd. */
+    int openTreeClone(String path);
+
+    /** move_mount: attaches a detached tree ({@link #openTreeClone}) at {@code target} in this mount namespace. */
+    void moveMount(int fd, String target);
+
+    /** Sends up to 64 fds and a payload (1 to 4096 bytes) in one SCM_RIGHTS message. */
+    void sendFds(int socket, int[] fds, byte[] payload);
+
+    /**
+     * Receives one {@link #sendFds} message: its fds (close-on-exec) into {@code fdsOut}, -1 after them, its
+     * payload into {@code payload}. Returns the payload's length, 0 when the other side closed the socket.
+     */
+    int recvFds(int socket, int[] fdsOut, byte[] payload);
+
     /** {master, slave} of a new pseudo-terminal. */
     int[] openpty();
 

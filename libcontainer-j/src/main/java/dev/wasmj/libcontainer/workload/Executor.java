@@ -13,6 +13,14 @@ public interface Executor {
      */
     default void prepare(WorkloadContext context) throws ExecutorException {}
 
+    /**
+     * Called in an init started before its container (docs/performance.md, pre-started inits) while no container
+     * exists yet, as the runtime's user: load what {@link #prepare} loads for any container (native libraries, an
+     * engine), so that prepare has less to do once there is one. It must not depend on a container; a failure
+     * costs only the time it would have saved (prepare runs as usual).
+     */
+    default void warmUp() throws Exception {}
+
     /** Called after pivot_root, before the container is reported created: refuse a workload that cannot run. */
     void validate(WorkloadContext context) throws ExecutorException;
 

@@ -287,6 +287,62 @@ class V1CgroupTest {
     }
 
     /** The container directory in a v1 controller's hierarchy ("" for the top-level test cgroup itself). */
+    /**
+     * A pre-started init's cgroup becomes its container's: renamed in every v1 hierarchy (and its process moved on
+     * the v2 side of a hybrid host), so the process stays in it and what it was charged stays charged to it.
+     */
+    @Test
+    void adoptRenamesTheParkedCgroupWithItsProcessAndCharges() throws Exception {
+        CgroupManager parked = Cgroups.forContainer(detected, top + "/wasmj-ready-1-1", "ready");
+        parked.create();
+        Path data = Files.createTempFile("adopt", ".bin");
+        try {
+            // 8 MiB of page cache written from inside the parked cgroup: charged to it, and it stays after the write.
+            Process p = track(startWriting(parked.placementFiles(), data));
+            TestCgroups.awaitMember(parked, p.pid());
+            awaitFileSize(data, 8 << 20);
+            long charged = Long.parseLong(read(dirOf("memory", "wasmj-ready-1-1").resolve("memory.usage_in_bytes")));
+            assertTrue(charged >= 8 << 20, "charged to the parked cgroup: " + charged);
+
+            CgroupManager container = Cgroups.forContainer(detected, top + "/c1", "c1");
+            assertTrue(container.canAdopt());
+            container.adopt(parked);
+
+            assertFalse(parked.exists(), "the parked cgroup is gone in every hierarchy");
+            assertEquals(List.of(p.pid()), container.pids());
+            for (Path procs : container.placementFiles()) {
+                assertEquals(Long.toString(p.pid()), read(procs), procs + " lists the process");
+            }
+            long now = Long.parseLong(read(dirOf("memory", "c1").resolve("memory.usage_in_bytes")));
+            assertTrue(now >= 8 << 20, "the charges moved with the cgroup: " + now);
+
+            // Taking over when the container's cgroup exists changes nothing.
+            CgroupManager other = Cgroups.forContainer(detected, top + "/wasmj-ready-1-2", "ready");
+            other.create();
+            assertThrows(CgroupException.class, () -> container.adopt(other));
+            assertTrue(other.exists());
+            assertEquals(List.of(p.pid()), container.pids());
+            other.destroy();
+        } finally {
+            Files.deleteIfExists(data);
+        }
+    }
+
+    private static Process startWriting(List<Path> placementFiles, Path data) throws java.io.IOException {
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "for f; do echo 0 > \"$f\" || exit 1; done;"
+                + " head -c 8388608 /dev/urandom > '" + data + "'; exec sleep 30", "sh"));
+        for (Path f : placementFiles) cmd.add(f.toString());
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void awaitFileSize(Path file, long size) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.size(file) < size) {
+            assertTrue(System.nanoTime() < deadline, file + " was not written");
+            Thread.sleep(20);
+        }
+    }
+
     private Path dirOf(String controller, String child) {
         Path top = detected.v1Hierarchies().get(controller).resolve(this.top.substring(1));
         return child.isEmpty() ? top : top.resolve(child);

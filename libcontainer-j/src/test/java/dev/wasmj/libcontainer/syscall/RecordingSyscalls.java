@@ -27,6 +27,8 @@ public final class RecordingSyscalls implements Syscalls {
 
     private final List<String> calls = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
+    private final java.util.Map<Integer, Integer> pollAnswers = new java.util.HashMap<>();
+    private Integer pollAnswerForAll;
     private int nextFd = 1000;
 
     private record Failure(String call, String argument, int errno) {}
@@ -38,6 +40,18 @@ public final class RecordingSyscalls implements Syscalls {
     }
 
     /** A copy of the calls made so far, in order. */
+    /** What poll answers for this fd from now on (default: the events asked for, as if they occurred). */
+    public synchronized RecordingSyscalls pollAnswer(int fd, int revents) {
+        pollAnswers.put(fd, revents);
+        return this;
+    }
+
+    /** What poll answers for every fd without an answer of its own (default: the events asked for). */
+    public synchronized RecordingSyscalls pollAnswerForAll(int revents) {
+        pollAnswerForAll = revents;
+        return this;
+    }
+
     public synchronized List<String> calls() {
         return List.copyOf(calls);
     }
@@ -248,7 +262,9 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public int poll(int fd, int events, int timeoutMillis) {
         record("poll", fd, events, timeoutMillis);
-        return events;
+        synchronized (this) {
+            return pollAnswers.getOrDefault(fd, pollAnswerForAll != null ? pollAnswerForAll : events);
+        }
     }
 
     @Override
@@ -260,6 +276,29 @@ public final class RecordingSyscalls implements Syscalls {
     public int recvFd(int socket) {
         record("recvFd", socket);
         return fd();
+    }
+
+    @Override
+    public int openTreeClone(String path) {
+        record("openTreeClone", path);
+        return fd();
+    }
+
+    @Override
+    public void moveMount(int fd, String target) {
+        record("moveMount", fd, target);
+    }
+
+    @Override
+    public void sendFds(int socket, int[] fds, byte[] payload) {
+        record("sendFds", socket, java.util.Arrays.toString(fds), new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public int recvFds(int socket, int[] fdsOut, byte[] payload) {
+        record("recvFds", socket);
+        java.util.Arrays.fill(fdsOut, -1);
+        return 0;
     }
 
     @Override

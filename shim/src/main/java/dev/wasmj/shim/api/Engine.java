@@ -25,6 +25,13 @@ public interface Engine {
      */
     default void prepare(RuntimeContext context) throws Exception {}
 
+    /**
+     * Called in an init JVM started before its container exists (the shim keeps one ready; docs/performance.md):
+     * load what {@link #prepare} loads for every module (native libraries, an engine configuration), so that the
+     * container's prepare finds it done. Nothing of a container is known yet; a failure only costs that time.
+     */
+    default void warmUp() throws Exception {}
+
     /** Whether this engine can run the container's entrypoint (default: the file starts with Wasm magic). */
     default boolean canHandle(RuntimeContext context) throws Exception {
         return false;

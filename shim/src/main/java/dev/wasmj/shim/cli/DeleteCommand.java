@@ -1,5 +1,6 @@
 package dev.wasmj.shim.cli;
 
+import dev.wasmj.libcontainer.container.InitPool;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.StateStore;
@@ -53,6 +54,8 @@ final class DeleteCommand {
                 pid = container.pid();
                 container.delete(true);
                 log.info("cleaned up container left by a shim that is gone (init pid " + pid + ")");
+                String cgroup = container.cgroups().path();
+                if (cgroup.lastIndexOf('/') > 0) InitPool.sweepLeftovers(cgroup.substring(0, cgroup.lastIndexOf('/')), log::info);
             } catch (ContainerException e) {
                 log.error("delete: cannot clean up the container's processes and cgroup", e);
             }

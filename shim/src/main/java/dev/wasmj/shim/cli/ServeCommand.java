@@ -1,5 +1,6 @@
 package dev.wasmj.shim.cli;
 
+import dev.wasmj.libcontainer.container.InitPool;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.shim.events.EventPublisher;
 import dev.wasmj.shim.image.WasmArtifacts;
@@ -70,6 +71,8 @@ final class ServeCommand {
             SandboxService pods = new SandboxService(Syscalls.linux(), log, () -> taskService.get().isEmpty(), () -> shutdown.get().run());
             TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, artifacts, pods, version, () -> shutdown.get().run());
             taskService.set(tasks);
+            InitPool initPool = InitPool.create(Syscalls.linux(), prestartedInits(), idleTime(), log::debug);
+            tasks.initPool(initPool);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);
             pods.register(registry);
@@ -82,18 +85,20 @@ final class ServeCommand {
                 }, System::nanoTime);
                 // SIGTERM (e.g. a node shutting down) still removes the socket and the groups' links.
                 Thread closeOnExit = new Thread(() -> {
+                    initPool.close();
                     groups.unlinkAll();
                     server.close();
                 }, "close-socket");
                 Runtime.getRuntime().addShutdownHook(closeOnExit);
                 log.info("shim listening on " + server.socket() + " (pid " + ProcessHandle.current().pid() + ")");
-                Residency residency = new Residency(groups, exit);
+                Residency residency = new Residency(groups, exit, initPool);
                 shutdown.set(() -> {
                     residency.tick(true);
                 });
                 residency.run();
                 exit.await();
                 residency.stop();
+                initPool.close();
                 // Let the Shutdown reply and the last events go out before the socket closes.
                 events.flush(Duration.ofSeconds(5));
                 Thread.sleep(50);
@@ -115,11 +120,13 @@ final class ServeCommand {
         private final Duration idle = idleTime();
         private StartListener listener;
         private Thread ticker;
+        private final InitPool initPool;
         private long emptySince = -1;
 
-        Residency(ServerGroups groups, CountDownLatch exit) {
+        Residency(ServerGroups groups, CountDownLatch exit, InitPool initPool) {
             this.groups = groups;
             this.exit = exit;
+            this.initPool = initPool;
         }
 
         void run() {
@@ -185,13 +192,17 @@ final class ServeCommand {
             boolean empty = groups.sweep(shutdown ? Duration.ofSeconds(2) : ServerGroups.GRACE);
             listen(); // again, if it may now: room again, or the server that listened is gone
             boolean waiting = listener != null && listener.isOpen();
+            boolean containerdGone = !args.address().isEmpty() && !Files.exists(Path.of(args.address()));
+            if (containerdGone && initPool.size() > 0) {
+                log.info("containerd is gone: the pre-started inits end"); // its containers stay, as a shim's do
+                initPool.drain();
+            }
             if (!empty) {
                 emptySince = -1;
                 return;
             }
             long now = System.nanoTime();
             if (emptySince < 0) emptySince = now;
-            boolean containerdGone = !args.address().isEmpty() && !Files.exists(Path.of(args.address()));
             if (waiting && !containerdGone && now - emptySince < idle.toNanos()) return;
             if (waiting) {
                 listener.close(); // no start reaches this server from now on ...
@@ -262,6 +273,23 @@ final class ServeCommand {
         } catch (IllegalArgumentException e) {
             return StandbyCommand.DEFAULT_IDLE; // a server serving containers does not fail over it
         }
+    }
+
+    /** How many init JVMs this server keeps started ahead of their containers ({@value #PRESTARTED_ENV}, 0 = none). */
+    static final String PRESTARTED_ENV = "WASMJ_PRESTARTED_INITS";
+    static final int DEFAULT_PRESTARTED = 1;
+
+    private int prestartedInits() {
+        String v = env.get(PRESTARTED_ENV);
+        if (v == null || v.isBlank()) return DEFAULT_PRESTARTED;
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 0 && n <= 16) return n;
+        } catch (NumberFormatException e) {
+            // below
+        }
+        log.warn(PRESTARTED_ENV + " must be a whole number from 0 to 16, not \"" + v + "\": using " + DEFAULT_PRESTARTED);
+        return DEFAULT_PRESTARTED;
     }
 
     /** The socket {@code start} bound and passed as fd 0, or (run by hand) a new one on {@code -socket}. */

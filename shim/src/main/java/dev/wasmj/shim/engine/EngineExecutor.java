@@ -50,8 +50,14 @@ public final class EngineExecutor implements Executor {
     private boolean runsNatively;
 
     @Override
-    public void prepare(WorkloadContext context) throws ExecutorException {
+    public void warmUp() throws Exception {
         engine = load(System.getProperty(ENGINE_PROPERTY));
+        engine.warmUp();
+    }
+
+    @Override
+    public void prepare(WorkloadContext context) throws ExecutorException {
+        if (engine == null) engine = load(System.getProperty(ENGINE_PROPERTY));
         runtime = contextOf(context, layers(System.getProperty(WASM_LAYERS_PROPERTY)));
         if (!runtime.wasmLayers().isEmpty()) validateLayers(runtime.wasmLayers()); // before the engine compiles one
         try {

@@ -19,11 +19,16 @@ public final class ShimGroup {
 
     /** The group of the container {@code id} whose bundle is {@code bundle} (itself when it has no config.json). */
     public static String of(String id, Path bundle) throws IOException {
+        return pod(bundle).orElse(id);
+    }
+
+    /** The pod (CRI sandbox) the bundle's container belongs to, the pod's own sandbox container included. */
+    public static java.util.Optional<String> pod(Path bundle) throws IOException {
         try {
             String sandbox = sandboxId(Files.readString(bundle.resolve("config.json")));
-            return sandbox == null || sandbox.isEmpty() ? id : sandbox;
+            return sandbox == null || sandbox.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(sandbox);
         } catch (NoSuchFileException e) {
-            return id;
+            return java.util.Optional.empty();
         }
     }
 

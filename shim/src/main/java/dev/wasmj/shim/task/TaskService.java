@@ -9,6 +9,7 @@ import com.google.protobuf.Parser;
 import dev.wasmj.libcontainer.container.Container;
 import dev.wasmj.libcontainer.container.ContainerException;
 import dev.wasmj.libcontainer.container.CreateRequest;
+import dev.wasmj.libcontainer.container.InitPool;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.OciJson;
 import dev.wasmj.oci.runtime.LinuxResources;
@@ -86,6 +87,7 @@ public final class TaskService {
     private final WasmArtifacts artifacts;
     private final PodSandboxes pods;
     private final Map<String, InitTask> tasks = new ConcurrentHashMap<>();
+    private InitPool initPool;
 
     public TaskService(Syscalls sys, ShimLog log, EventPublisher events, Workload workload, String version,
             Runnable onShutdown) {
@@ -108,6 +110,12 @@ public final class TaskService {
         this.version = version;
         this.onShutdown = onShutdown;
         this.rootfs = new RootfsMounts(sys);
+    }
+
+    /** Where the creates of this server take pre-started init JVMs from (docs/performance.md); none by default. */
+    public TaskService initPool(InitPool pool) {
+        initPool = pool;
+        return this;
     }
 
     /** Serves every method under both service names: v3's messages are v2's, byte for byte. */
@@ -202,10 +210,15 @@ public final class TaskService {
             io = r.getTerminal() ? ProcessIo.open(sys, clog, "", "", "") : ProcessIo.open(sys, clog, r.getStdin(), r.getStdout(), r.getStderr());
             clog.debug("create: rootfs and stdio ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             int ownLog = log.fd(id);
+            Optional<String> pod = ShimGroup.pod(bundle);
+            String group = pod.orElse(id);
             CreateRequest request = CreateRequest.builder(id, bundle)
                     .stdio(io.stdin, io.stdout, io.stderr)
                     .logFd(ownLog >= 0 ? ownLog : 2) // the init's messages and hooks' output: its own log
                     .debug(log.debugEnabled())
+                    // Not for a pod's containers: they join the pod's namespaces, which no init started before
+                    // them has; and one waiting for a pod would be charged to the pod's cgroup (docs/performance.md).
+                    .initPool(pod.isEmpty() ? initPool : null)
                     .debugLog(clog::debug);
             if (r.getTerminal()) {
                 console = sys.socketpair();
@@ -221,7 +234,7 @@ public final class TaskService {
             io.closeProcessSide();
             InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), container);
             task.io = io;
-            task.group = ShimGroup.of(id, bundle);
+            task.group = group;
             if (console != null) {
                 sys.close(console[1]);
                 console[1] = -1;

@@ -1,0 +1,272 @@
+package dev.wasmj.libcontainer.container;
+
+import dev.wasmj.libcontainer.cgroups.CgroupManager;
+import dev.wasmj.libcontainer.cgroups.Cgroups;
+import dev.wasmj.libcontainer.process.InitLauncher;
+import dev.wasmj.libcontainer.process.LaunchProfile;
+import dev.wasmj.libcontainer.process.PrestartedInit;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Init JVMs started before their containers, so that a container's create waits for a claim and not for a JVM's
+ * start (docs/performance.md). After each create the pool starts one for that create's {@link LaunchProfile}; a
+ * later create of the same profile claims it, any other starts fresh. At most {@code capacity} wait at once (the
+ * oldest of another profile makes room); one that died or waited longer than {@code idle} is removed; the cgroups
+ * of a dead server's ones are swept whenever a pool starts one beside them.
+ */
+public final class InitPool implements AutoCloseable {
+    /** The cgroup a pre-started init waits in: {@code wasmj-ready-<pid of its server>-<n>}, beside the containers'. */
+    static final Pattern PARKING = Pattern.compile("wasmj-ready-(\\d+)-\\d+");
+
+    /** Starts an init for a profile in a cgroup of its own. */
+    interface Spawner {
+        ReadyInit spawn(LaunchProfile profile, String cgroupPath) throws IOException;
+    }
+
+    /** A waiting init and the cgroup it waits in, which the container's cgroup takes over at its claim. */
+    public record ReadyInit(PrestartedInit init, CgroupManager parking) {
+        /** Ends it unclaimed, and removes its cgroup. */
+        void discard() {
+            init.discard();
+            try {
+                if (parking.exists()) parking.destroy();
+            } catch (IOException | RuntimeException ignored) {
+                // removed by the sweep of leftovers next time
+            }
+        }
+
+        boolean waiting() {
+            return init.waiting();
+        }
+
+        LaunchProfile profile() {
+            return init.profile();
+        }
+
+        int pid() {
+            return init.pid();
+        }
+    }
+
+    private final int capacity;
+    private final Duration idle;
+    private final Consumer<String> log;
+    private final Spawner spawner;
+    private final Map<ReadyInit, Long> waiting = new LinkedHashMap<>(); // oldest first
+    private final Set<LaunchProfile> starting = new HashSet<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "init-pool");
+        t.setDaemon(true);
+        return t;
+    });
+    private boolean closed;
+
+    /**
+     * @param capacity how many may wait at once; 0 turns the pool off
+     * @param idle how long one may wait unclaimed
+     * @param log debug lines
+     */
+    public static InitPool create(Syscalls sys, int capacity, Duration idle, Consumer<String> log) {
+        InitLauncher launcher = new InitLauncher(sys);
+        return new InitPool(capacity, idle, log, (profile, cgroupPath) -> {
+            CgroupManager parking = Cgroups.forContainer(cgroupPath, "ready");
+            parking.create();
+            try {
+                return new ReadyInit(launcher.prestart(profile, parking.placementFiles()), parking);
+            } catch (IOException | RuntimeException e) {
+                parking.destroy();
+                throw e;
+            }
+        });
+    }
+
+    InitPool(int capacity, Duration idle, Consumer<String> log, Spawner spawner) {
+        this.capacity = capacity;
+        this.idle = idle;
+        this.log = log;
+        this.spawner = spawner;
+        if (capacity > 0) worker.scheduleWithFixedDelay(this::removeEnded, 2, 2, TimeUnit.SECONDS);
+    }
+
+    public boolean enabled() {
+        return capacity > 0;
+    }
+
+    /** How many wait now. */
+    public synchronized int size() {
+        return waiting.size();
+    }
+
+    /**
+     * A waiting init of this profile, taken out of the pool (so no other create gets it), or empty. One that died
+     * while it waited is removed on the way.
+     */
+    public Optional<ReadyInit> claim(LaunchProfile profile) {
+        while (true) {
+            ReadyInit found = null;
+            synchronized (this) {
+                for (Iterator<ReadyInit> it = waiting.keySet().iterator(); it.hasNext(); ) {
+                    ReadyInit init = it.next();
+                    if (init.profile().equals(profile)) {
+                        it.remove();
+                        found = init;
+                        break;
+                    }
+                }
+            }
+            if (found == null) return Optional.empty();
+            if (found.waiting()) return Optional.of(found);
+            log.accept("pre-started init pid " + found.pid() + " had ended: removed");
+            found.discard();
+        }
+    }
+
+    /** Starts one for this profile in the background, unless one waits or is starting, or the pool is full of this profile's. */
+    public void refill(LaunchProfile profile) {
+        ReadyInit evicted = null;
+        synchronized (this) {
+            if (closed || capacity == 0 || starting.contains(profile)) return;
+            if (waiting.keySet().stream().anyMatch(i -> i.profile().equals(profile))) return;
+            if (waiting.size() + starting.size() >= capacity) {
+                evicted = waiting.keySet().stream().findFirst().orElse(null);
+                if (evicted == null) return;
+                waiting.remove(evicted);
+            }
+            starting.add(profile);
+        }
+        if (evicted != null) {
+            log.accept("pre-started init pid " + evicted.pid() + " makes room for another profile: removed");
+            evicted.discard();
+        }
+        worker.execute(() -> start(profile));
+    }
+
+    private void start(LaunchProfile profile) {
+        ReadyInit init = null;
+        try {
+            sweepLeftovers(profile.cgroupParent(), log); // a listing: cheap beside the JVM it starts
+            String cgroup = (profile.cgroupParent().equals("/") ? "" : profile.cgroupParent()) + "/wasmj-ready-"
+                    + ProcessHandle.current().pid() + "-" + sequence.incrementAndGet();
+            init = spawner.spawn(profile, cgroup);
+            log.accept("pre-started init pid " + init.pid() + " in cgroup " + cgroup);
+        } catch (IOException | RuntimeException e) {
+            log.accept("cannot pre-start an init: " + e.getMessage());
+        }
+        boolean keep;
+        synchronized (this) {
+            starting.remove(profile);
+            keep = init != null && !closed;
+            if (keep) waiting.put(init, System.nanoTime());
+        }
+        if (!keep && init != null) init.discard();
+    }
+
+    /** Removes the ones that died or waited too long. */
+    void removeEnded() {
+        List<ReadyInit> ended = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (this) {
+            for (Iterator<Map.Entry<ReadyInit, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<ReadyInit, Long> e = it.next();
+                if (!e.getKey().waiting() || now - e.getValue() > idle.toNanos()) {
+                    it.remove();
+                    ended.add(e.getKey());
+                }
+            }
+        }
+        for (ReadyInit init : ended) {
+            log.accept("pre-started init pid " + init.pid() + (init.waiting() ? " unclaimed for " + idle.toSeconds() + " s" : " had ended")
+                    + ": removed");
+            init.discard();
+        }
+    }
+
+    /**
+     * Removes the cgroups below {@code parent} where pre-started inits of a server that is gone waited (a server
+     * killed with SIGKILL cannot remove them; its inits end with it). Run when a pool starts its first init beside
+     * them, and by the shim's delete after a server died.
+     */
+    public static void sweepLeftovers(String parent, Consumer<String> log) {
+        String prefix = parent.endsWith("/") ? parent : parent + "/";
+        try {
+            Path dir = Cgroups.forContainer(prefix + "probe", "probe").placementFiles().get(0).getParent().getParent();
+            if (!Files.isDirectory(dir)) return;
+            try (Stream<Path> children = Files.list(dir)) {
+                for (Path child : children.toList()) {
+                    Matcher m = PARKING.matcher(child.getFileName().toString());
+                    if (!m.matches() || running(Long.parseLong(m.group(1)))) continue;
+                    CgroupManager leftover = Cgroups.forContainer(prefix + child.getFileName(), "leftover");
+                    if (leftover.pids().isEmpty()) {
+                        leftover.destroy();
+                        log.accept("removed cgroup " + leftover.path() + " of a pre-started init of a server that is gone");
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.accept("cannot sweep leftover cgroups below " + parent + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether the process runs: a zombie does not (a killed server may wait a while for its reaper). */
+    private static boolean running(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Ends every waiting init; the next create starts the next one (its containerd is gone, and may come back: a
+     * shim's containers outlive containerd, its waiting inits do not).
+     */
+    public void drain() {
+        List<ReadyInit> all;
+        synchronized (this) {
+            all = new ArrayList<>(waiting.keySet());
+            waiting.clear();
+        }
+        for (ReadyInit init : all) init.discard();
+    }
+
+    /** Ends every waiting init and starts no more (its server exits). */
+    @Override
+    public void close() {
+        List<ReadyInit> all;
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+            all = new ArrayList<>(waiting.keySet());
+            waiting.clear();
+        }
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(5, TimeUnit.SECONDS); // a start under way discards what it started
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (ReadyInit init : all) init.discard();
+    }
+}

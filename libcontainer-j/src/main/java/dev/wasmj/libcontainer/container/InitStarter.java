@@ -1,0 +1,138 @@
+package dev.wasmj.libcontainer.container;
+
+import dev.wasmj.libcontainer.cgroups.CgroupManager;
+import dev.wasmj.libcontainer.process.InitLauncher;
+import dev.wasmj.libcontainer.process.InitPlan;
+import dev.wasmj.libcontainer.process.InitProcess;
+import dev.wasmj.libcontainer.process.LaunchOptions;
+import dev.wasmj.libcontainer.process.LaunchProfile;
+import dev.wasmj.libcontainer.process.PrestartedInit;
+import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.oci.runtime.LinuxResources;
+import dev.wasmj.oci.runtime.Mount;
+import dev.wasmj.oci.runtime.Spec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Gets the container's init running with its plan, in its cgroup: a pre-started one of the request's pool when one
+ * of the same {@link LaunchProfile} waits and sees the container's files, else a fresh JVM; then asks the pool for
+ * the next one. A pre-started init that cannot serve is discarded and the create goes on with a fresh one.
+ */
+final class InitStarter {
+    /**
+     * The running init; whether it was pre-started; the profile for the pool's next one, which the caller asks for
+     * once this init is ready ({@link #refill}: not before, so that the next JVM's boot does not slow this one's
+     * set-up on a small machine).
+     */
+    record Started(InitProcess init, boolean claimed, Optional<LaunchProfile> profile) {}
+
+    private final Syscalls sys;
+    private final Consumer<String> debug;
+
+    InitStarter(Syscalls sys, Consumer<String> debug) {
+        this.sys = sys;
+        this.debug = debug;
+    }
+
+    /** @param created told once the container's cgroup exists, so that a failure after it removes it */
+    Started start(String id, InitPool pool, Spec spec, Path rootfs, InitPlan plan, LaunchOptions options,
+            CgroupManager cgroups, Runnable created) throws IOException {
+        InitLauncher launcher = new InitLauncher(sys);
+        Optional<LaunchProfile> profile = pool == null || !pool.enabled() || !cgroups.canAdopt() ? Optional.empty()
+                : launcher.profile(options, plan.executor(), cgroups.path());
+        if (profile.isPresent()) {
+            Optional<InitPool.ReadyInit> ready = pool.claim(profile.get());
+            if (ready.isPresent()) {
+                InitProcess init = claim(id, ready.get(), spec, rootfs, plan, options, cgroups, created);
+                if (init != null) return new Started(init, true, profile);
+            } else {
+                debug.accept("create " + id + ": no pre-started init of its kind waits: starting one");
+            }
+        }
+        cgroups.create();
+        created.run();
+        applyLimits(spec, cgroups);
+        return new Started(profile.isPresent() ? launcher.launch(plan, options, profile.get().command())
+                : launcher.launch(plan, options), false, profile);
+    }
+
+    /** Asks the pool for the next init of this create's kind. */
+    static void refill(InitPool pool, Started started) {
+        if (pool != null) started.profile().ifPresent(pool::refill);
+    }
+
+    /** The claim of a waiting init; null, with it discarded, when it cannot serve this container. */
+    private InitProcess claim(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
+            LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
+        PrestartedInit ready = claimed.init();
+        String why = ready.cannotSee(bindSources(spec));
+        if (why != null) {
+            debug.accept("create " + id + ": " + why + ": starting a fresh init");
+            claimed.discard();
+            return null;
+        }
+        // A rootfs mounted after it was born reaches it only where / propagates mounts: else a copy goes with the claim.
+        boolean sendRootfs = ready.cannotSee(List.of(rootfs)) != null;
+        // The plan goes first, so that its set-up runs while the cgroup is renamed and limited: nothing of the
+        // workload runs before READY and start, and killing it here undoes all it did (its own namespaces).
+        InitProcess init;
+        try {
+            init = ready.handOver(options, sendRootfs ? rootfs : null);
+            init.channel().sendPlan(plan);
+            cgroups.adopt(claimed.parking());
+        } catch (IOException | RuntimeException e) {
+            debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
+                    + ": starting a fresh init");
+            claimed.discard();
+            return null;
+        }
+        created.run();
+        try {
+            applyLimits(spec, cgroups);
+        } catch (IOException | RuntimeException e) {
+            init.close();
+            kill(init.pid());
+            throw e;
+        }
+        debug.accept("create " + id + ": claimed the init pre-started " + ready.ageMillis() + " ms ago (pid " + ready.pid()
+                + ", cgroup " + claimed.parking().path() + " is now " + cgroups.path()
+                + (sendRootfs ? ", the rootfs mount sent with the claim" : "") + ")");
+        return init;
+    }
+
+    /** Every bind mount's source: what the init's mount namespace must show as ours does. */
+    private static List<Path> bindSources(Spec spec) {
+        List<Path> paths = new ArrayList<>();
+        if (spec.getMounts() != null) {
+            for (Mount m : spec.getMounts()) {
+                boolean bind = "bind".equals(m.getType()) || (m.getOptions() != null
+                        && (m.getOptions().contains("bind") || m.getOptions().contains("rbind")));
+                if (bind && m.getSource() != null && m.getSource().startsWith("/")) paths.add(Path.of(m.getSource()));
+            }
+        }
+        return paths;
+    }
+
+    private static void applyLimits(Spec spec, CgroupManager cgroups) throws IOException {
+        if (spec.getLinux() != null && spec.getLinux().getResources() != null) {
+            LinuxResources resources = spec.getLinux().getResources();
+            cgroups.apply(DeviceRules.withDefaults(resources, spec.getLinux().getDevices()));
+        }
+    }
+
+    private void kill(int pid) {
+        try {
+            sys.kill(pid, Signals.SIGKILL);
+            sys.waitpid(pid, 0);
+        } catch (SyscallException ignored) {
+            // gone already
+        }
+    }
+}

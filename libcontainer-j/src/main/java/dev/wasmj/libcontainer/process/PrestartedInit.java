@@ -1,0 +1,145 @@
+package dev.wasmj.libcontainer.process;
+
+import dev.wasmj.libcontainer.syscall.Signals;
+import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.Syscalls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * An init JVM started before its container ({@link InitLauncher#prestart}): booted, its classes loaded, blocked on
+ * its sync socket in its own new namespaces and in a cgroup of its own beside where the container's will be
+ * (the runtime's side keeps that cgroup: container.InitPool). A
+ * claim sends it the container's fds in one message; the plan follows as for any init.
+ */
+public final class PrestartedInit {
+    private final Syscalls sys;
+    private final int pid;
+    private final int syncFd;
+    private final LaunchProfile profile;
+    private final long bornNanos = System.nanoTime();
+
+    PrestartedInit(Syscalls sys, int pid, int syncFd, LaunchProfile profile) {
+        this.sys = sys;
+        this.pid = pid;
+        this.syncFd = syncFd;
+        this.profile = profile;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public LaunchProfile profile() {
+        return profile;
+    }
+
+    /** How long it has been waiting. */
+    public long ageMillis() {
+        return (System.nanoTime() - bornNanos) / 1_000_000;
+    }
+
+    /** Alive and waiting: it never writes before its claim, so anything to read on its socket is its end (EOF). */
+    public boolean waiting() {
+        try {
+            return sys.poll(syncFd, Syscalls.POLLIN, 0) == 0;
+        } catch (SyscallException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Why it cannot serve a container whose set-up needs these paths, or null: a mount made after it was born in a
+     * mount namespace that does not receive mounts from ours (a private one) is not in its view. Compared by
+     * device and inode, seen through its root.
+     */
+    public String cannotSee(List<Path> paths) {
+        for (Path path : paths) {
+            Path abs = path.toAbsolutePath().normalize();
+            Object ours = identity(abs);
+            if (ours == null) continue; // missing here too: the set-up reports that as it would anyway
+            Object its = identity(Path.of("/proc/" + pid + "/root" + abs));
+            if (!ours.equals(its)) return abs + " is not what the pre-started init (pid " + pid + ") sees there";
+        }
+        return null;
+    }
+
+    private static Object identity(Path path) {
+        try {
+            return List.of(Files.getAttribute(path, "unix:dev"), Files.getAttribute(path, "unix:ino"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Gives it the container's fds (log, stdio, start fifos, console socket, preserved fds) in one message: it puts
+     * them in their slots ({@link InitFds}) and reads its plan next, which the caller sends on the returned process.
+     * With {@code rootfs}, a copy of the mounts there goes with them and it attaches that copy at the same path
+     * in its own mount namespace: the rootfs was mounted after it was born, in a mount namespace whose mounts do
+     * not reach its (a private /, as on this project's test machines).
+     */
+    public InitProcess handOver(LaunchOptions options, Path rootfs) throws IOException {
+        if (options.preservedFds.size() != profile.preservedFds()) {
+            throw new IOException("the pre-started init has " + profile.preservedFds() + " preserved fd slots, not "
+                    + options.preservedFds.size());
+        }
+        Map<Integer, Integer> fds = new TreeMap<>();
+        fds.put(1, options.logFd);
+        fds.put(InitFds.LOG, options.logFd);
+        fds.put(InitFds.CONTAINER_STDIN, options.stdin);
+        fds.put(InitFds.CONTAINER_STDOUT, options.stdout);
+        fds.put(InitFds.CONTAINER_STDERR, options.stderr);
+        List<Integer> toClose = new ArrayList<>();
+        try {
+            fds.putAll(new InitLauncher(sys).startFds(options, toClose));
+            StringJoiner slots = new StringJoiner(",");
+            List<Integer> sent = new ArrayList<>();
+            for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
+                slots.add(Integer.toString(e.getKey()));
+                sent.add(e.getValue());
+            }
+            String payload = slots.toString();
+            if (rootfs != null) {
+                int tree = sys.openTreeClone(rootfs.toString());
+                toClose.add(tree);
+                sent.add(tree);
+                payload += ClaimMessage.MOUNT + rootfs;
+            }
+            byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 4096) throw new IOException("the rootfs path is too long for a claim: " + rootfs);
+            sys.sendFds(syncFd, sent.stream().mapToInt(Integer::intValue).toArray(), bytes);
+        } catch (SyscallException e) {
+            throw new IOException("the pre-started init (pid " + pid + ") did not take its fds: " + e.getMessage(), e);
+        } finally {
+            for (int fd : toClose) sys.close(fd);
+        }
+        return new InitProcess(sys, pid, syncFd, SyncChannel.over(sys, syncFd));
+    }
+
+    /** Ends it unclaimed: SIGKILL, reaped (it is our child), its socket closed. Its cgroup is the caller's. */
+    public void discard() {
+        try {
+            sys.kill(pid, Signals.SIGKILL);
+        } catch (SyscallException ignored) {
+            // gone already
+        }
+        try {
+            sys.waitpid(pid, 0);
+        } catch (SyscallException ignored) {
+            // reaped already
+        }
+        try {
+            sys.close(syncFd);
+        } catch (SyscallException ignored) {
+            // closed already
+        }
+    }
+}
