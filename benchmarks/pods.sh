@@ -3,6 +3,7 @@
 # RunPodSandbox and the PSS of the pod's processes (its shim, and the pause container or our shim's namespace
 # holder), for runc's handler (the baseline), ours with a pause container, and, on containerd 2.x, ours as the
 # pod's sandboxer (sandboxer = "shim"). One containerd of the benchmark's own (temp dirs, never the system's).
+# Then CreateContainer, StartContainer and ContainerStats of a sleeping container, and ten in one pod (PSS per container).
 # Usage: sudo benchmarks/pods.sh [pods per handler] [suite]   suite: bookworm (1.6, default), trixie (1.7), sid (2.1)
 # Needs a build (mvn -DskipTests install).
 set -euo pipefail

@@ -45,15 +45,20 @@ public final class CriFixture implements AutoCloseable {
         this.ctr = containerd.ctr(K8S_NAMESPACE);
     }
 
-    /** Starts the containerd (the shipped shim on its PATH) and imports the pause image. */
+    /** Starts the containerd (the shipped shim on its PATH) and imports the pause image; a shim server per pod. */
     public static CriFixture start(Path tmp) {
+        return start(tmp, "1");
+    }
+
+    /** As {@link #start(Path)}, with up to {@code shimGroups} pods per shim server ({@code WASMJ_SHIM_GROUPS}). */
+    public static CriFixture start(Path tmp, String shimGroups) {
         if (!Files.isExecutable(CNI_PLUGINS.resolve("bridge"))) {
             throw new IllegalStateException("no CNI plugins in " + CNI_PLUGINS + ": apt-get install containernetworking-plugins");
         }
         // A server per pod, as these scenarios assert (a pod's shim exits with it, two pods two shims); pods sharing
         // a server are ShimGroupingTest's (through ctr) for now.
         Containerd containerd = Containerd.start(Containerd.options().shimDir(WasmFixture.shimBin()).debug(true)
-                .env("WASMJ_SHIM_GROUPS", "1").cri(CriFixture::criConfig));
+                .env("WASMJ_SHIM_GROUPS", shimGroups).cri(CriFixture::criConfig));
         try {
             CriFixture fixture = new CriFixture(containerd);
             fixture.awaitCri();

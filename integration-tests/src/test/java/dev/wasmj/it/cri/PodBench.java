@@ -16,16 +16,25 @@ import java.util.stream.Stream;
 /**
  * Benchmark (run by {@code benchmarks/pods.sh}, not a test): what a pod costs each way, through CRI on one
  * containerd, the kubelet's calls. For each runtime handler, in interleaved rounds: the time of RunPodSandbox,
- * and the PSS of the processes the pod adds (its shim and the process holding its namespaces: a pause
- * container, or our shim's namespace holder), then StopPodSandbox and RemovePodSandbox. Handlers: runc's
- * (the baseline), ours with a pause container, and on containerd 2.x ours as the pod's sandboxer.
- * Prints medians and ratios against runc's.
+ * the PSS of the processes the pod adds (its shim and the process holding its namespaces: a pause container, or
+ * our shim's namespace holder), then the time of CreateContainer and StartContainer of a long-running container
+ * (busybox {@code sleep} for runc, the Wasm probe's {@code sleep} for ours) and of ContainerStats on it, then
+ * StopPodSandbox and RemovePodSandbox. Then one pod per handler with ten such containers: the PSS of the pod's
+ * processes (shim, holder, the ten containers' processes) per container. Handlers: runc's (the baseline), ours
+ * with a pause container, and on containerd 2.x ours as the pod's sandboxer. Shim servers are shared as they are
+ * by default. Prints medians and ratios against runc's.
  */
 public final class PodBench {
     private PodBench() {}
 
-    /** pssKib: the pod's shim and its namespace holder together; holderKib: the holder (pause or ours) alone. */
-    record Sample(double millis, long pssKib, long holderKib) {}
+    /**
+     * pssKib: the pod's shim and its namespace holder together; holderKib: the holder (pause or ours) alone; then
+     * the times of a container's CreateContainer, StartContainer and ContainerStats (median of three calls).
+     */
+    record Sample(double millis, long pssKib, long holderKib, double createMs, double startMs, double statsMs) {}
+
+    private static String wasmImage;
+    private static String busyboxImage;
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
@@ -34,12 +43,17 @@ public final class PodBench {
         if (Containerd.MAJOR >= 2) handlers.add(CriFixture.SANDBOX_HANDLER);
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         handlers.forEach(h -> samples.put(h, new ArrayList<>()));
-        try (CriFixture node = CriFixture.start(tmp)) {
+        Map<String, Double> perContainerKib = new LinkedHashMap<>();
+        try (CriFixture node = CriFixture.start(tmp, "16")) { // shared servers, the default
             CriClient cri = node.cri();
+            wasmImage = dev.wasmj.it.wasm.WasmFixture.probeImage(node.ctr(), tmp);
+            busyboxImage = dev.wasmj.it.containerd.OciImage.busybox("docker.io/wasmj/busybox:bench").build(tmp.resolve("busybox.tar"))
+                    .importInto(node.ctr());
             for (String h : handlers) once(cri, tmp, h, "warm-" + h); // first pods train the CDS archives
             for (int i = 0; i < rounds; i++) {
                 for (String h : handlers) samples.get(h).add(once(cri, tmp, h, "p" + i + "-" + h));
             }
+            for (String h : handlers) perContainerKib.put(h, tenInOnePod(cri, tmp, h));
         } finally {
             Pods.removeCgroupRoot();
             deleteTree(tmp);
@@ -48,6 +62,7 @@ public final class PodBench {
                 + " pods per handler, interleaved; medians");
         double baseMs = median(samples.get("runc").stream().map(Sample::millis).toList());
         double baseKib = median(samples.get("runc").stream().map(s -> (double) s.pssKib()).toList());
+        // A shared server's whole PSS counts for each pod here: an upper bound for ours.
         System.out.printf("%-18s %14s %8s %16s %8s %18s%n", "handler", "RunPodSandbox", "ratio", "pod PSS (MiB)", "ratio",
                 "of which holder");
         for (String h : handlers) {
@@ -56,6 +71,63 @@ public final class PodBench {
             double holder = median(samples.get(h).stream().map(x -> (double) x.holderKib()).toList());
             System.out.printf("%-18s %11.1f ms %7.2fx %16.1f %7.2fx %14.2f MiB%n", h, ms, ms / baseMs, kib / 1024, kib / baseKib,
                     holder / 1024);
+        }
+        System.out.printf("%n%-18s %16s %8s %16s %8s %16s %8s %18s %8s%n", "handler", "CreateContainer", "ratio",
+                "StartContainer", "ratio", "ContainerStats", "ratio", "PSS per container", "ratio");
+        double baseCreate = median(samples.get("runc").stream().map(Sample::createMs).toList());
+        double baseStart = median(samples.get("runc").stream().map(Sample::startMs).toList());
+        double baseStats = median(samples.get("runc").stream().map(Sample::statsMs).toList());
+        double basePer = perContainerKib.get("runc");
+        for (String h : handlers) {
+            double create = median(samples.get(h).stream().map(Sample::createMs).toList());
+            double start = median(samples.get(h).stream().map(Sample::startMs).toList());
+            double stats = median(samples.get(h).stream().map(Sample::statsMs).toList());
+            double per = perContainerKib.get(h);
+            System.out.printf("%-18s %13.1f ms %7.2fx %13.1f ms %7.2fx %13.1f ms %7.2fx %14.1f MiB %7.2fx%n", h, create,
+                    create / baseCreate, start, start / baseStart, stats, stats / baseStats, per / 1024, per / basePer);
+        }
+        System.out.println("(containers: busybox sleep for runc, the Wasm probe's sleep for ours; PSS per container: ten in one"
+                + " pod, the pod's shim, holder and containers' processes together, divided by ten)");
+    }
+
+    /** The long-running container of a pod of this handler: busybox sleep for runc, the Wasm probe for ours. */
+    private static dev.wasmj.it.cri.proto.ContainerConfig.Builder sleeper(String handler, String name) {
+        return handler.equals("runc") ? Pods.container(name, busyboxImage, "sleep", "1000")
+                : Pods.container(name, wasmImage, "sleep");
+    }
+
+    /** One pod of the handler with ten sleeping containers: the PSS of its processes, per container. */
+    private static double tenInOnePod(CriClient cri, Path tmp, String handler) throws IOException {
+        String name = "ten-" + handler;
+        PodSandboxConfig pod = Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
+        String before = Pods.handler;
+        Pods.handler = handler;
+        try {
+            String podId = Pods.run(cri, pod);
+            long holder = Pods.sandboxPid(cri, podId);
+            List<Long> pids = new ArrayList<>(List.of(holder, parentOf(holder)));
+            for (int i = 0; i < 10; i++) {
+                String id = Pods.create(cri, podId, pod, sleeper(handler, "c" + i));
+                cri.startContainer(id);
+                Pods.awaitState(cri, id, dev.wasmj.it.cri.proto.ContainerState.CONTAINER_RUNNING, java.time.Duration.ofSeconds(30));
+                pids.add(Pods.containerPid(cri, id));
+            }
+            sleepQuietly(3000); // settled: every start's work done
+            long total = 0;
+            for (long pid : pids.stream().distinct().toList()) total += pssKib(pid);
+            cri.stopPodSandbox(podId);
+            cri.removePodSandbox(podId);
+            return total / 10.0;
+        } finally {
+            Pods.handler = before;
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -71,9 +143,21 @@ public final class PodBench {
             long shim = parentOf(holder);
             long holderPss = pssKib(holder);
             long pss = holderPss + pssKib(shim);
+            long t1 = System.nanoTime();
+            String id = Pods.create(cri, podId, pod, sleeper(handler, "sleeper"));
+            long t2 = System.nanoTime();
+            cri.startContainer(id);
+            long t3 = System.nanoTime();
+            Pods.awaitState(cri, id, dev.wasmj.it.cri.proto.ContainerState.CONTAINER_RUNNING, java.time.Duration.ofSeconds(30));
+            List<Double> stats = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                long s0 = System.nanoTime();
+                cri.containerStats(id);
+                stats.add((System.nanoTime() - s0) / 1e6);
+            }
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
-            return new Sample(millis, pss, holderPss);
+            return new Sample(millis, pss, holderPss, (t2 - t1) / 1e6, (t3 - t2) / 1e6, median(stats));
         } finally {
             Pods.handler = before;
         }

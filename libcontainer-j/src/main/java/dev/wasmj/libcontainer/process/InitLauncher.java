@@ -50,13 +50,9 @@ public final class InitLauncher {
 
     /** As {@link #launch(InitPlan, LaunchOptions)}, with the command line of {@link #profile}. */
     public InitProcess launch(InitPlan plan, LaunchOptions options, List<String> command) throws IOException {
-        List<Integer> toClose = new ArrayList<>();
-        int[] pair = sys.socketpair();
-        int pid;
-        try {
-            toClose.add(pair[1]);
-            int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
-            SpawnRequest.Builder spawn = base(command, devNull, options.logFd, pair[1])
+        Spawned spawned = spawn(command, "start the container's init", (spawn, devNull, toClose) -> {
+            spawn.fd(1, options.logFd)
+                    .fd(InitFds.LOG, options.logFd)
                     .fd(InitFds.CONTAINER_STDIN, options.stdin)
                     .fd(InitFds.CONTAINER_STDOUT, options.stdout)
                     .fd(InitFds.CONTAINER_STDERR, options.stderr)
@@ -66,22 +62,14 @@ public final class InitLauncher {
             for (LaunchOptions.JoinedNamespace ns : options.joined) {
                 spawn.joinNamespace(open(toClose, ns.path(), OpenFlags.RDONLY), ns.cloneFlag());
             }
-            for (Path procs : options.cgroupProcsFiles) {
-                spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
-            }
-            pid = sys.spawn(spawn.build());
-        } catch (SyscallException e) {
-            sys.close(pair[0]);
-            throw new IOException("cannot start the container's init: " + e.getMessage(), e);
-        } finally {
-            for (int fd : toClose) sys.close(fd);
-        }
-        InitProcess init = new InitProcess(sys, pid, pair[0], SyncChannel.over(sys, pair[0]));
+            for (Path procs : options.cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
+        });
+        InitProcess init = new InitProcess(sys, spawned.pid(), spawned.syncFd(), SyncChannel.over(sys, spawned.syncFd()));
         try {
             init.channel().sendPlan(plan);
         } catch (IOException e) {
             // The init died before reading its plan; the caller kills and reaps it.
-            throw new IOException("the container's init (pid " + pid + ") exited before it read its plan", e);
+            throw new IOException("the container's init (pid " + spawned.pid() + ") exited before it read its plan", e);
         }
         return init;
     }
@@ -96,46 +84,56 @@ public final class InitLauncher {
 
     /**
      * Starts an init JVM for a container that does not exist yet: born in new namespaces of the profile and in the
-     * cgroup whose {@code cgroup.procs} files are given (made by the caller), with /dev/null in every fd slot the container's fds will take
-     * ({@link PrestartedInit#handOver}); it boots and waits ({@code --ready}).
+     * cgroup whose {@code cgroup.procs} files are given (made by the caller), with /dev/null in every fd slot the
+     * container's fds will take ({@link PrestartedInit#handOver}); it boots and waits ({@code --ready}).
      */
     public PrestartedInit prestart(LaunchProfile profile, List<Path> cgroupProcsFiles) throws IOException {
+        List<String> command = new ArrayList<>(profile.command());
+        command.add(InitMain.READY);
+        command.add(profile.executor());
+        Spawned spawned = spawn(command, "pre-start an init", (spawn, devNull, toClose) -> {
+            // Its log is /dev/null until the claim brings the container's: any other file it held open would stay
+            // open while it waits (a log FIFO would keep containerd's reader of a finished container waiting). The
+            // slots are taken now so that the JVM's own files do not take them; the claim puts the container's fds there.
+            for (int slot = 1; slot < InitFds.FIRST_PRESERVED + profile.preservedFds(); slot++) {
+                if (slot != InitFds.SYNC) spawn.fd(slot, devNull);
+            }
+            spawn.newNamespaces(profile.newNamespaces());
+            for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
+        });
+        return new PrestartedInit(sys, spawned.pid(), spawned.syncFd(), profile);
+    }
+
+    private record Spawned(int pid, int syncFd) {}
+
+    /** What a launch adds to the spawn every init gets ({@link #spawn}); fds it opens go into {@code toClose}. */
+    private interface SpawnSetup {
+        void addTo(SpawnRequest.Builder spawn, int devNull, List<Integer> toClose);
+    }
+
+    /**
+     * Spawns an init JVM with what every init gets (/dev/null as the JVM's stdin, the sync socket, a session of its
+     * own) and what {@code setup} adds; the fds opened for it are closed here once it has them.
+     */
+    private Spawned spawn(List<String> command, String what, SpawnSetup setup) throws IOException {
         List<Integer> toClose = new ArrayList<>();
         int[] pair = sys.socketpair();
-        int pid;
         try {
             toClose.add(pair[1]);
             int devNull = open(toClose, "/dev/null", OpenFlags.RDWR);
-            List<String> command = new ArrayList<>(profile.command());
-            command.add(InitMain.READY);
-            command.add(profile.executor());
-            // Its log is /dev/null until the claim brings the container's: any other file it held open would stay open
-            // while it waits (a log FIFO would keep containerd's reader of a finished container waiting).
-            SpawnRequest.Builder spawn = base(command, devNull, devNull, pair[1]).newNamespaces(profile.newNamespaces());
-            // Taken now so that the JVM's own files do not take them; the claim puts the container's fds there.
-            for (int slot = InitFds.CONTAINER_STDIN; slot < InitFds.FIRST_PRESERVED + profile.preservedFds(); slot++) {
-                spawn.fd(slot, devNull);
-            }
-            for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
-            pid = sys.spawn(spawn.build());
+            SpawnRequest.Builder spawn = SpawnRequest.builder(javaExecutable())
+                    .argv(command)
+                    .fd(InitFds.JVM_STDIN, devNull)
+                    .fd(InitFds.SYNC, pair[1])
+                    .newSession(true);
+            setup.addTo(spawn, devNull, toClose);
+            return new Spawned(sys.spawn(spawn.build()), pair[0]);
         } catch (SyscallException e) {
             sys.close(pair[0]);
-            throw new IOException("cannot pre-start an init: " + e.getMessage(), e);
+            throw new IOException("cannot " + what + ": " + e.getMessage(), e);
         } finally {
             for (int fd : toClose) sys.close(fd);
         }
-        return new PrestartedInit(sys, pid, pair[0], profile);
-    }
-
-    /** What every init gets: /dev/null for the JVM's stdin, the log as stdout and stderr, the sync socket. */
-    private static SpawnRequest.Builder base(List<String> command, int devNull, int logFd, int sync) {
-        return SpawnRequest.builder(javaExecutable())
-                .argv(command)
-                .fd(InitFds.JVM_STDIN, devNull)
-                .fd(1, logFd)
-                .fd(InitFds.LOG, logFd)
-                .fd(InitFds.SYNC, sync)
-                .newSession(true);
     }
 
     /**
