@@ -1310,13 +1310,13 @@ JNIEXPORT void JNI_FN(sendFds)(JNIEnv *env, jclass cls, jint sock, jintArray jfd
     char payload[4096];
     (*env)->GetIntArrayRegion(env, jfds, 0, n, fds);
     (*env)->GetByteArrayRegion(env, jpayload, 0, len, (jbyte *)payload);
-    char control[CMSG_SPACE(sizeof fds)];
-    memset(control, 0, sizeof control);
+    union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } control;
+    memset(&control, 0, sizeof control);
     struct iovec iov = {payload, (size_t)len};
     struct msghdr msg = {0};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control;
+    msg.msg_control = control.buf;
     msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
     struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
     cmsg->cmsg_level = SOL_SOCKET;
@@ -1325,7 +1325,9 @@ JNIEXPORT void JNI_FN(sendFds)(JNIEnv *env, jclass cls, jint sock, jintArray jfd
     memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * (size_t)n);
     ssize_t r;
     do { r = sendmsg(sock, &msg, MSG_NOSIGNAL); } while (r < 0 && errno == EINTR);
-    if (r < 0) throw_errno(env, "sendmsg", errno);
+    if (r < 0) { throw_errno(env, "sendmsg", errno); return; }
+    /* The receiver reads the text as one message: a short send would cut it (a payload this small is not split). */
+    if (r != (ssize_t)len) throw_errno(env, "sendmsg: sent only part of the message", EMSGSIZE);
 }
 
 /*
@@ -1336,13 +1338,13 @@ JNIEXPORT jint JNI_FN(recvFds)(JNIEnv *env, jclass cls, jint sock, jintArray jfd
     (void)cls;
     char payload[4096];
     int fds[64];
-    char control[CMSG_SPACE(sizeof fds)];
+    union { char buf[CMSG_SPACE(sizeof fds)]; struct cmsghdr align; } control;
     struct iovec iov = {payload, sizeof payload};
     struct msghdr msg = {0};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
     ssize_t r;
     do { r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC); } while (r < 0 && errno == EINTR);
     if (r < 0) { throw_errno(env, "recvmsg", errno); return -1; }

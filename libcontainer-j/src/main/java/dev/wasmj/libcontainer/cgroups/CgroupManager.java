@@ -78,6 +78,15 @@ public interface CgroupManager {
     }
 
     /**
+     * As {@link #canAdopt()}, for a process that made its cgroup namespace in the cgroup taken over: only where
+     * every hierarchy renames (on a hybrid host the cgroup2 side moves the process and removes the old cgroup,
+     * which would leave the namespace's root behind).
+     */
+    default boolean canAdoptWithCgroupNamespace() {
+        return canAdopt();
+    }
+
+    /**
      * Makes {@code parked}, a cgroup of the same parent made by the same layout, this one: renamed to this path, so
      * its processes stay in it and what they were charged stays charged to it. Fails, changing nothing, when this
      * cgroup exists already or {@link #canAdopt} is false.

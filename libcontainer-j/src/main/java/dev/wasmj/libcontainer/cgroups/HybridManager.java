@@ -158,12 +158,29 @@ final class HybridManager implements CgroupManager {
     }
 
     @Override
+    public boolean canAdoptWithCgroupNamespace() {
+        return false;
+    }
+
+    /** The v1 side renamed; the v2 side made, the processes moved there and the old one removed; undone on failure. */
+    @Override
     public void adopt(CgroupManager other) throws IOException {
         HybridManager parked = (HybridManager) other;
         v1.adopt(parked.v1);
-        v2.create();
-        for (long pid : parked.v2.pids()) CgroupFiles.write(v2.dir().resolve("cgroup.procs"), Long.toString(pid));
-        CgroupTree.remove(List.of(parked.v2.dir()));
+        try {
+            v2.create();
+            for (long pid : parked.v2.pids()) CgroupFiles.write(v2.dir().resolve("cgroup.procs"), Long.toString(pid));
+            CgroupTree.remove(List.of(parked.v2.dir()));
+        } catch (IOException | RuntimeException e) {
+            try {
+                for (long pid : v2.pids()) CgroupFiles.write(parked.v2.dir().resolve("cgroup.procs"), Long.toString(pid));
+                CgroupTree.remove(List.of(v2.dir()));
+                parked.v1.adopt(v1);
+            } catch (IOException | RuntimeException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -159,7 +159,13 @@ public final class InitPool implements AutoCloseable {
             log.accept("pre-started init pid " + evicted.pid() + " makes room for another profile: removed");
             evicted.discard();
         }
-        worker.execute(() -> start(profile));
+        try {
+            worker.execute(() -> start(profile));
+        } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+            synchronized (this) {
+                starting.remove(profile);
+            }
+        }
     }
 
     private void start(LaunchProfile profile) {
@@ -172,18 +178,27 @@ public final class InitPool implements AutoCloseable {
             log.accept("pre-started init pid " + init.pid() + " in cgroup " + cgroup);
         } catch (IOException | RuntimeException e) {
             log.accept("cannot pre-start an init: " + e.getMessage());
+        } finally {
+            boolean keep;
+            synchronized (this) {
+                starting.remove(profile);
+                keep = init != null && !closed;
+                if (keep) waiting.put(init, System.nanoTime());
+            }
+            if (!keep && init != null) init.discard();
         }
-        boolean keep;
-        synchronized (this) {
-            starting.remove(profile);
-            keep = init != null && !closed;
-            if (keep) waiting.put(init, System.nanoTime());
-        }
-        if (!keep && init != null) init.discard();
     }
 
-    /** Removes the ones that died or waited too long. */
+    /** Removes the ones that died or waited too long; never throws (it runs on the pool's schedule). */
     void removeEnded() {
+        try {
+            removeEndedOnce();
+        } catch (Throwable t) {
+            log.accept("removing ended pre-started inits failed: " + t);
+        }
+    }
+
+    private void removeEndedOnce() {
         List<ReadyInit> ended = new ArrayList<>();
         long now = System.nanoTime();
         synchronized (this) {

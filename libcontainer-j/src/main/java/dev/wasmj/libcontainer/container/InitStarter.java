@@ -7,8 +7,7 @@ import dev.wasmj.libcontainer.process.InitProcess;
 import dev.wasmj.libcontainer.process.LaunchOptions;
 import dev.wasmj.libcontainer.process.LaunchProfile;
 import dev.wasmj.libcontainer.process.PrestartedInit;
-import dev.wasmj.libcontainer.syscall.Signals;
-import dev.wasmj.libcontainer.syscall.SyscallException;
+import dev.wasmj.libcontainer.syscall.CloneFlags;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.runtime.LinuxResources;
 import dev.wasmj.oci.runtime.Mount;
@@ -45,8 +44,8 @@ final class InitStarter {
     Started start(String id, InitPool pool, Spec spec, Path rootfs, InitPlan plan, LaunchOptions options,
             CgroupManager cgroups, Runnable created) throws IOException {
         InitLauncher launcher = new InitLauncher(sys);
-        Optional<LaunchProfile> profile = pool == null || !pool.enabled() || !cgroups.canAdopt() ? Optional.empty()
-                : launcher.profile(options, plan.executor(), cgroups.path());
+        Optional<LaunchProfile> profile = poolable(pool, spec, options, cgroups)
+                ? launcher.profile(options, plan.executor(), cgroups.path()) : Optional.empty();
         if (profile.isPresent()) {
             Optional<InitPool.ReadyInit> ready = pool.claim(profile.get());
             if (ready.isPresent()) {
@@ -61,6 +60,27 @@ final class InitStarter {
         applyLimits(spec, cgroups);
         return new Started(profile.isPresent() ? launcher.launch(plan, options, profile.get().command())
                 : launcher.launch(plan, options), false, profile);
+    }
+
+    /**
+     * Whether an init started before the container could be this one's: a pool, a cgroup that can take over the
+     * waiting one's, and a spec whose / propagates mounts no further than a fresh init's would by the time it
+     * waits (a waiting init makes its / a slave right after its boot: "shared" propagation would need it a peer).
+     */
+    private static boolean poolable(InitPool pool, Spec spec, LaunchOptions options, CgroupManager cgroups) {
+        if (pool == null || !pool.enabled()) return false;
+        boolean cgroupNamespace = (options.newNamespaces() & CloneFlags.NEWCGROUP) != 0;
+        if (!(cgroupNamespace ? cgroups.canAdoptWithCgroupNamespace() : cgroups.canAdopt())) return false;
+        String propagation = spec.getLinux() == null ? null : spec.getLinux().getRootfsPropagation();
+        if (propagation != null && propagation.contains("shared")) return false;
+        if (spec.getMounts() != null) {
+            for (Mount m : spec.getMounts()) {
+                if (m.getOptions() != null && m.getOptions().stream().anyMatch(o -> o.equals("shared") || o.equals("rshared"))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Asks the pool for the next init of this create's kind. */
@@ -80,30 +100,40 @@ final class InitStarter {
         }
         // A rootfs mounted after it was born reaches it only where / propagates mounts: else a copy goes with the claim.
         boolean sendRootfs = ready.cannotSee(List.of(rootfs)) != null;
-        // The plan goes first, so that its set-up runs while the cgroup is renamed and limited: nothing of the
-        // workload runs before READY and start, and killing it here undoes all it did (its own namespaces).
-        InitProcess init;
+        // The fds first (the init acknowledges them, its rootfs attached); then its cgroup becomes the container's
+        // and takes the limits; only then the plan, so that nothing of its set-up runs unlimited. Until the plan
+        // went, nothing it did reaches beyond its own namespaces: any failure discards it and starts a fresh init.
+        InitProcess init = null;
+        boolean adopted = false;
+        long[] at = new long[4];
         try {
+            at[0] = System.nanoTime();
             init = ready.handOver(options, sendRootfs ? rootfs : null);
-            init.channel().sendPlan(plan);
+            at[1] = System.nanoTime();
             cgroups.adopt(claimed.parking());
+            adopted = true;
+            at[2] = System.nanoTime();
+            applyLimits(spec, cgroups);
+            at[3] = System.nanoTime();
+            init.channel().sendPlan(plan);
         } catch (IOException | RuntimeException e) {
             debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
                     + ": starting a fresh init");
-            claimed.discard();
+            claimed.discard(); // its process, its socket, and its cgroup unless the container's took it over
+            if (adopted) {
+                try {
+                    cgroups.destroy(); // the fresh init's start makes it again
+                } catch (IOException | RuntimeException ignored) {
+                    // made again (existing is fine) and removed with the container
+                }
+            }
             return null;
         }
         created.run();
-        try {
-            applyLimits(spec, cgroups);
-        } catch (IOException | RuntimeException e) {
-            init.close();
-            kill(init.pid());
-            throw e;
-        }
         debug.accept("create " + id + ": claimed the init pre-started " + ready.ageMillis() + " ms ago (pid " + ready.pid()
                 + ", cgroup " + claimed.parking().path() + " is now " + cgroups.path()
-                + (sendRootfs ? ", the rootfs mount sent with the claim" : "") + ")");
+                + (sendRootfs ? ", the rootfs mount sent with the claim" : "") + "; fds taken in " + (at[1] - at[0]) / 1_000_000
+                + " ms, cgroup taken over in " + (at[2] - at[1]) / 1_000_000 + " ms, limits in " + (at[3] - at[2]) / 1_000_000 + " ms)");
         return init;
     }
 
@@ -124,15 +154,6 @@ final class InitStarter {
         if (spec.getLinux() != null && spec.getLinux().getResources() != null) {
             LinuxResources resources = spec.getLinux().getResources();
             cgroups.apply(DeviceRules.withDefaults(resources, spec.getLinux().getDevices()));
-        }
-    }
-
-    private void kill(int pid) {
-        try {
-            sys.kill(pid, Signals.SIGKILL);
-            sys.waitpid(pid, 0);
-        } catch (SyscallException ignored) {
-            // gone already
         }
     }
 }

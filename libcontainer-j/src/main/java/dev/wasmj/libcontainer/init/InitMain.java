@@ -3,6 +3,7 @@ package dev.wasmj.libcontainer.init;
 import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.SyncChannel;
+import dev.wasmj.libcontainer.syscall.MountFlags;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.Executor;
 import dev.wasmj.libcontainer.workload.ExecutorException;
@@ -57,8 +58,10 @@ public final class InitMain {
         Executor warm = ready >= 0 && ready + 1 < args.length ? warmUp(args[ready + 1], log) : null;
         try {
             if (ready >= 0) {
+                receiveHostMountsOnly(sys);
                 steps.done("warm-up");
                 if (!ClaimedFds.await(sys)) Runtime.getRuntime().halt(0); // never claimed: its pool or server ended
+                channel.send(SyncChannel.Type.CLAIMED, "");
                 steps.done("claim");
             }
             plan = channel.receivePlan();
@@ -105,6 +108,16 @@ public final class InitMain {
             // The init's own classes are loaded: an executor that cannot train only misses its own share.
             System.err.println("training of " + executor + " failed: " + ContainerInit.describe(t));
         }
+    }
+
+    /**
+     * A pre-started init waits in a copy of the host's mounts: as a slave, the host's later mounts and unmounts
+     * reach it where / is shared (so it pins no volume the host unmounts meanwhile), and nothing it does reaches
+     * the host. A fresh init makes its / a slave (or private) first thing in its set-up too; a spec that wants it
+     * shared gets a fresh init (container.InitStarter).
+     */
+    private static void receiveHostMountsOnly(Syscalls sys) {
+        sys.mount(null, "/", null, MountFlags.SLAVE | MountFlags.REC, null);
     }
 
     /** The executor of a pre-started init, warmed up; null (a fresh one after the plan) when that failed. */

@@ -29,6 +29,11 @@ public final class LaunchOptions {
     Path startGate;
     Path startResult;
 
+    /** The CloneFlags.NEW* of the namespaces the init creates. */
+    public int newNamespaces() {
+        return newNamespaces;
+    }
+
     public LaunchOptions newNamespaces(int cloneFlags) {
         newNamespaces |= cloneFlags;
         return this;

@@ -57,18 +57,38 @@ public final class PrestartedInit {
 
     /**
      * Why it cannot serve a container whose set-up needs these paths, or null: a mount made after it was born in a
-     * mount namespace that does not receive mounts from ours (a private one) is not in its view. Compared by
-     * device and inode, seen through its root.
+     * mount namespace that does not pass mounts on to its (a private one) is not in its view. Each path is compared
+     * by device and inode, seen through its root, and so are the mount points below it (an rbind takes those too).
      */
     public String cannotSee(List<Path> paths) {
+        List<String> ours = null;
+        List<String> its = null;
         for (Path path : paths) {
             Path abs = path.toAbsolutePath().normalize();
-            Object ours = identity(abs);
-            if (ours == null) continue; // missing here too: the set-up reports that as it would anyway
-            Object its = identity(Path.of("/proc/" + pid + "/root" + abs));
-            if (!ours.equals(its)) return abs + " is not what the pre-started init (pid " + pid + ") sees there";
+            Object ourIdentity = identity(abs);
+            if (ourIdentity == null) continue; // missing here too: the set-up reports that as it would anyway
+            if (!ourIdentity.equals(identity(Path.of("/proc/" + pid + "/root" + abs)))) {
+                return abs + " is not what the pre-started init (pid " + pid + ") sees there";
+            }
+            if (ours == null) {
+                ours = mountPoints(Path.of("/proc/self/mountinfo"));
+                its = mountPoints(Path.of("/proc/" + pid + "/mountinfo"));
+            }
+            String below = abs.toString().endsWith("/") ? abs.toString() : abs + "/";
+            List<String> ourBelow = ours.stream().filter(m -> m.startsWith(below)).sorted().toList();
+            List<String> itsBelow = its.stream().filter(m -> m.startsWith(below)).sorted().toList();
+            if (!ourBelow.equals(itsBelow)) return "the mounts below " + abs + " are not what the pre-started init (pid " + pid + ") sees";
         }
         return null;
+    }
+
+    /** The mount points of a mountinfo file (its fifth field; octal escapes left as they are on both sides). */
+    private static List<String> mountPoints(Path mountinfo) {
+        try {
+            return Files.readAllLines(mountinfo).stream().map(l -> l.split(" ")).filter(f -> f.length > 4).map(f -> f[4]).toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of("unreadable: " + e.getMessage()); // compared with ours, it differs wherever it matters
+        }
     }
 
     private static Object identity(Path path) {
@@ -79,9 +99,13 @@ public final class PrestartedInit {
         }
     }
 
+    /** How long a claimed init may take to acknowledge its fds (it puts them in place, perhaps attaches a mount). */
+    static final int CLAIM_ACK_MILLIS = 5000;
+
     /**
      * Gives it the container's fds (log, stdio, start fifos, console socket, preserved fds) in one message: it puts
-     * them in their slots ({@link InitFds}) and reads its plan next, which the caller sends on the returned process.
+     * them in their slots ({@link InitFds}), acknowledges, and reads its plan next, which the caller sends on the
+     * returned process. Throws, with nothing of the container done, when it does not acknowledge.
      * With {@code rootfs}, a copy of the mounts there goes with them and it attaches that copy at the same path
      * in its own mount namespace: the rootfs was mounted after it was born, in a mount namespace whose mounts do
      * not reach its (a private /, as on this project's test machines).
@@ -121,7 +145,16 @@ public final class PrestartedInit {
         } finally {
             for (int fd : toClose) sys.close(fd);
         }
-        return new InitProcess(sys, pid, syncFd, SyncChannel.over(sys, syncFd));
+        InitProcess init = new InitProcess(sys, pid, syncFd, SyncChannel.over(sys, syncFd));
+        if (sys.poll(syncFd, Syscalls.POLLIN, CLAIM_ACK_MILLIS) == 0) {
+            throw new IOException("the pre-started init (pid " + pid + ") did not take its claim within " + CLAIM_ACK_MILLIS + " ms");
+        }
+        SyncChannel.Message ack = init.channel().receive();
+        if (ack == null || ack.type() != SyncChannel.Type.CLAIMED) {
+            throw new IOException("the pre-started init (pid " + pid + ") did not take its claim: "
+                    + (ack == null ? "it exited" : ack.type() + " " + ack.text()));
+        }
+        return init;
     }
 
     /** Ends it unclaimed: SIGKILL, reaped (it is our child), its socket closed. Its cgroup is the caller's. */

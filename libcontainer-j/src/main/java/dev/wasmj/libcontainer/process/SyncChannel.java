@@ -23,7 +23,9 @@ public final class SyncChannel {
         /** runtime -> init: the hooks ran; go on. */
         HOOKS_DONE,
         /** runtime -> init: a hook failed; the text says why. Give up. */
-        HOOKS_FAILED
+        HOOKS_FAILED,
+        /** pre-started init -> runtime: its claim's fds are in place (and the rootfs attached); send the plan. */
+        CLAIMED
     }
 
     public record Message(Type type, String text) {}

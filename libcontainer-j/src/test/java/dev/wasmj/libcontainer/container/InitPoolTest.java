@@ -161,22 +161,34 @@ class InitPoolTest {
     /**
      * The spawn of a pre-started init: its command with --ready and the executor to warm up, /dev/null in every fd
      * slot a container's fd will take; then the claim's fds in one message, their slots as its text, the rootfs
-     * tree last.
+     * tree last; the claim completes once the init acknowledges.
      */
     @Test
     void aPrestartedInitKeepsTheSlotsAndAHandOverFillsThem() throws Exception {
         PrestartedInit init = new InitLauncher(sys).prestart(CTR, List.of(Path.of("/sys/fs/cgroup/x/cgroup.procs")));
-        String spawn = sys.callsStartingWith("spawn").get(0);
+        String spawn = sys.callsStartingWith("spawn(").get(0);
         assertTrue(spawn.endsWith(", Init, --ready, engine])"), spawn);
         List<String> opens = sys.callsStartingWith("open(");
         assertTrue(opens.get(0).startsWith("open(/dev/null, "), opens.toString());
-        assertTrue(opens.get(1).startsWith("open(/sys/fs/cgroup/x/cgroup.procs, "), opens.toString());
+        // The double's fd numbers: the socketpair 1000 and 1001, /dev/null 1002, the cgroup.procs file 1003.
+        assertEquals("childFds({0=1002, 1=1002, 2=1002, 3=1001, 4=1002, 5=1002, 6=1002, 7=1002, 8=1002, 9=1002})",
+                sys.callsStartingWith("childFds").get(0), "/dev/null in every slot, the init's end of the socket at 3");
 
+        sys.readsInput(new byte[] {(byte) dev.wasmj.libcontainer.process.SyncChannel.Type.CLAIMED.ordinal(), 0, 0});
         LaunchOptions options = new LaunchOptions().stdio(11, 12, 13).logFd(14).consoleSocket(15);
         init.handOver(options, Path.of("/run/b/rootfs"));
         List<String> sent = sys.callsStartingWith("sendFds");
         assertEquals(1, sent.size());
         assertTrue(sent.get(0).matches("sendFds\\(\\d+, \\[14, 14, 11, 12, 13, 15, \\d+\\], 1,2,4,5,6,9\\|/run/b/rootfs\\)"), sent.get(0));
         assertTrue(sys.calls().contains("openTreeClone(/run/b/rootfs)"));
+    }
+
+    @Test
+    void aHandOverThatIsNotAcknowledgedFails() throws Exception {
+        PrestartedInit init = new InitLauncher(sys).prestart(CTR, List.of());
+        // The double's reads see end of file: the init exited instead of acknowledging.
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> init.handOver(new LaunchOptions(), null));
+        assertTrue(e.getMessage().contains("did not take its claim: it exited"), e.getMessage());
     }
 }

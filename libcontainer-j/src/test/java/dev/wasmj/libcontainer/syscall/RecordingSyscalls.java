@@ -109,6 +109,7 @@ public final class RecordingSyscalls implements Syscalls {
     @Override
     public int spawn(SpawnRequest r) {
         record("spawn", r.executable(), r.argv());
+        record("childFds", new java.util.TreeMap<>(r.fdMap()));
         return FAKE_PID;
     }
 
@@ -187,17 +188,33 @@ public final class RecordingSyscalls implements Syscalls {
         return fd();
     }
 
-    /** Always at end of file. */
+    /** What {@link #readsInput} gave, then (or else) end of file. */
     @Override
     public int read(int fd, byte[] buffer, int offset, int length) {
         record("read", fd, length);
         synchronized (this) {
+            if (input.length > inputAt && length > 0) {
+                int n = Math.min(length, input.length - inputAt);
+                System.arraycopy(input, inputAt, buffer, offset, n);
+                inputAt += n;
+                return n;
+            }
             if (readBytes > 0 && length > 0) {
                 readBytes--;
                 return 1;
             }
         }
         return 0;
+    }
+
+    private byte[] input = new byte[0];
+    private int inputAt;
+
+    /** Reads of any fd return these bytes first (e.g. a message an init sends over its sync socket). */
+    public synchronized RecordingSyscalls readsInput(byte[] bytes) {
+        input = bytes.clone();
+        inputAt = 0;
+        return this;
     }
 
     private int readBytes;
@@ -298,7 +315,23 @@ public final class RecordingSyscalls implements Syscalls {
     public int recvFds(int socket, int[] fdsOut, byte[] payload) {
         record("recvFds", socket);
         java.util.Arrays.fill(fdsOut, -1);
-        return 0;
+        synchronized (this) {
+            if (claimText == null) return 0;
+            System.arraycopy(claimFds, 0, fdsOut, 0, claimFds.length);
+            byte[] text = claimText.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            System.arraycopy(text, 0, payload, 0, text.length);
+            return text.length;
+        }
+    }
+
+    private int[] claimFds;
+    private String claimText;
+
+    /** What recvFds receives (default: end of file): these fds, with this text. */
+    public synchronized RecordingSyscalls receivesFds(int[] fds, String text) {
+        claimFds = fds.clone();
+        claimText = text;
+        return this;
     }
 
     @Override

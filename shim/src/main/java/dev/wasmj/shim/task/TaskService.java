@@ -216,9 +216,6 @@ public final class TaskService {
                     .stdio(io.stdin, io.stdout, io.stderr)
                     .logFd(ownLog >= 0 ? ownLog : 2) // the init's messages and hooks' output: its own log
                     .debug(log.debugEnabled())
-                    // Not for a pod's containers: they join the pod's namespaces, which no init started before
-                    // them has; and one waiting for a pod would be charged to the pod's cgroup (docs/performance.md).
-                    .initPool(pod.isEmpty() ? initPool : null)
                     .debugLog(clog::debug);
             if (r.getTerminal()) {
                 console = sys.socketpair();
@@ -230,6 +227,10 @@ public final class TaskService {
                 clog.info("create: the module is the image's Wasm layer, copied to " + layers.get().getParent());
                 request.jvmOption("-D" + EngineExecutor.WASM_LAYERS_PROPERTY + "=" + layers.get());
             }
+            // Not for a pod's containers: they join the pod's namespaces, which no init started before them has, and
+            // one waiting for a pod would be charged to the pod's cgroup. Nor for a Wasm layer's: its path is a JVM
+            // option of this container alone, so an init started for its kind would never be claimed.
+            if (pod.isEmpty() && layers.isEmpty()) request.initPool(initPool);
             Container container = Container.create(BundleState.store(bundle), request);
             io.closeProcessSide();
             InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), container);
