@@ -95,6 +95,19 @@ public interface CgroupManager {
         throw new CgroupException("cgroup " + path() + " cannot take over another cgroup on this host (" + describe() + ")");
     }
 
+    /**
+     * {@link #adopt} in two steps, for a caller with something to do in between: this one makes the cgroup in every
+     * hierarchy, ready for {@link #apply}, with the processes in it where it holds limits; {@link #finishAdoption}
+     * moves them on the side that only tracks them (cgroup2 on a hybrid host: a move there waits for an RCU grace
+     * period, ~10-20 ms). Default: all of it in the first step.
+     */
+    default void adoptLimitedSide(CgroupManager parked) throws IOException {
+        adopt(parked);
+    }
+
+    /** The rest of {@link #adoptLimitedSide}: nothing, or the move on the tracking side and the old cgroup's removal there. */
+    default void finishAdoption(CgroupManager parked) throws IOException {}
+
     /** Whether the cgroup directory exists in any hierarchy. */
     boolean exists();
 

@@ -151,10 +151,13 @@ final class HybridManager implements CgroupManager {
         return v1;
     }
 
-    /** The limits live in v1, where the cgroup is renamed; the v2 side only tracks, so its processes just move. */
+    /**
+     * The limits live in v1, where the cgroup is renamed, memory included (a host whose memory controller is on the
+     * cgroup2 side cannot keep a process's charges with it); the v2 side only tracks, so its processes just move.
+     */
     @Override
     public boolean canAdopt() {
-        return true;
+        return v1.has("memory");
     }
 
     @Override
@@ -162,24 +165,49 @@ final class HybridManager implements CgroupManager {
         return false;
     }
 
-    /** The v1 side renamed; the v2 side made, the processes moved there and the old one removed; undone on failure. */
     @Override
     public void adopt(CgroupManager other) throws IOException {
+        adoptLimitedSide(other);
+        finishAdoption(other);
+    }
+
+    /** The v1 side renamed, the v2 side made (a limit of a v2-only controller can be written there now). */
+    @Override
+    public void adoptLimitedSide(CgroupManager other) throws IOException {
         HybridManager parked = (HybridManager) other;
         v1.adopt(parked.v1);
         try {
             v2.create();
+        } catch (IOException | RuntimeException e) {
+            undoRename(parked, e);
+            throw e;
+        }
+    }
+
+    /** The processes moved on the v2 side and the old cgroup removed there; undone on failure. */
+    @Override
+    public void finishAdoption(CgroupManager other) throws IOException {
+        HybridManager parked = (HybridManager) other;
+        try {
             for (long pid : parked.v2.pids()) CgroupFiles.write(v2.dir().resolve("cgroup.procs"), Long.toString(pid));
             CgroupTree.remove(List.of(parked.v2.dir()));
         } catch (IOException | RuntimeException e) {
             try {
                 for (long pid : v2.pids()) CgroupFiles.write(parked.v2.dir().resolve("cgroup.procs"), Long.toString(pid));
-                CgroupTree.remove(List.of(v2.dir()));
-                parked.v1.adopt(v1);
             } catch (IOException | RuntimeException undo) {
                 e.addSuppressed(undo);
             }
+            undoRename(parked, e);
             throw e;
+        }
+    }
+
+    private void undoRename(HybridManager parked, Exception e) {
+        try {
+            CgroupTree.remove(List.of(v2.dir()));
+            parked.v1.adopt(v1);
+        } catch (IOException | RuntimeException undo) {
+            e.addSuppressed(undo);
         }
     }
 

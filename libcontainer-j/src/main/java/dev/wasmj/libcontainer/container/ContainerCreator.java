@@ -73,8 +73,8 @@ final class ContainerCreator {
             ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
                     init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
                     cgroups.path(), false, spec);
-            String initSteps = awaitReady(init, state, request);
             InitStarter.refill(request.initPool, started);
+            String initSteps = awaitReady(init, state, request);
             request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
                     + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + (started.claimed()
                     ? "; pre-started)" : "; the rest is the JVM's start, and for the first container of a build on this"

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
 final class InitStarter {
     /**
      * The running init; whether it was pre-started; the profile for the pool's next one, which the caller asks for
-     * once this init is ready ({@link #refill}: not before, so that the next JVM's boot does not slow this one's
-     * set-up on a small machine).
+     * ({@link #refill}) once this one has its plan: the next JVM boots while this one sets up, ready sooner for a
+     * create that follows right after.
      */
     record Started(InitProcess init, boolean claimed, Optional<LaunchProfile> profile) {}
 
@@ -102,20 +102,26 @@ final class InitStarter {
         boolean sendRootfs = ready.cannotSee(List.of(rootfs)) != null;
         // The fds first (the init acknowledges them, its rootfs attached); then its cgroup becomes the container's
         // and takes the limits; only then the plan, so that nothing of its set-up runs unlimited. Until the plan
-        // went, nothing it did reaches beyond its own namespaces: any failure discards it and starts a fresh init.
+        // went, nothing it did reaches beyond its own namespaces: a failure discards it and starts a fresh init;
+        // after, it fails the create (nothing is left either way).
         InitProcess init = null;
         boolean adopted = false;
+        boolean planSent = false;
         long[] at = new long[4];
         try {
             at[0] = System.nanoTime();
             init = ready.handOver(options, sendRootfs ? rootfs : null);
             at[1] = System.nanoTime();
-            cgroups.adopt(claimed.parking());
+            cgroups.adoptLimitedSide(claimed.parking());
             adopted = true;
             at[2] = System.nanoTime();
             applyLimits(spec, cgroups);
             at[3] = System.nanoTime();
             init.channel().sendPlan(plan);
+            planSent = true;
+            // The side that only tracks it (cgroup2 on a hybrid host) follows while it sets up: its limits, if any,
+            // are written already and it is in place before READY, so before anything of the workload can run.
+            cgroups.finishAdoption(claimed.parking());
         } catch (IOException | RuntimeException e) {
             debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
                     + ": starting a fresh init");
@@ -127,13 +133,16 @@ final class InitStarter {
                     // made again (existing is fine) and removed with the container
                 }
             }
+            // Once it had its plan its set-up may have run the container's createContainer hooks: no second init.
+            if (planSent) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             return null;
         }
         created.run();
         debug.accept("create " + id + ": claimed the init pre-started " + ready.ageMillis() + " ms ago (pid " + ready.pid()
                 + ", cgroup " + claimed.parking().path() + " is now " + cgroups.path()
                 + (sendRootfs ? ", the rootfs mount sent with the claim" : "") + "; fds taken in " + (at[1] - at[0]) / 1_000_000
-                + " ms, cgroup taken over in " + (at[2] - at[1]) / 1_000_000 + " ms, limits in " + (at[3] - at[2]) / 1_000_000 + " ms)");
+                + " ms, cgroup taken over in " + (at[2] - at[1]) / 1_000_000 + " ms, limits in " + (at[3] - at[2]) / 1_000_000
+                + " ms, then its tracking side in " + (System.nanoTime() - at[3]) / 1_000_000 + " ms)");
         return init;
     }
 
