@@ -107,6 +107,27 @@ class PrestartedInitTest {
         }
     }
 
+    /** A server killed with no container left: nothing runs the shim's delete, so its waiting init cleans up itself. */
+    @Test
+    void aWaitingInitWhoseServerIsKilledRemovesItsOwnCgroup() throws Exception {
+        try (Containerd containerd = containerd()) {
+            Ctr ctr = containerd.ctr(NS);
+            String image = WasmFixture.probeImage(ctr, tmp);
+            runDetached(ctr, image, "only");
+            long waiting = awaitWaitingInit(containerd, ctr, -1);
+            List<Long> server = List.of(parentOf(waiting));
+            remove(ctr, "only");
+            assertEquals(1, parkedCgroups(server).size(), "the server stays, listening, with its waiting init");
+
+            Containerd.signal(server.get(0), "KILL");
+            awaitDead(waiting);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!parkedCgroups(server).isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+            assertEquals(List.of(), parkedCgroups(server), "the init left its cgroup and removed it");
+            assertTrue(Files.exists(MEMORY.resolve(NS)), "its parent stays (containerd's)");
+        }
+    }
+
     @Test
     void noWaitingInitOutlivesItsContainerdOrItsServer() throws Exception {
         try (Containerd containerd = containerd()) {

@@ -60,7 +60,10 @@ public final class InitMain {
             if (ready >= 0) {
                 receiveHostMountsOnly(sys);
                 steps.done("warm-up");
-                if (!ClaimedFds.await(sys)) Runtime.getRuntime().halt(0); // never claimed: its pool or server ended
+                if (!ClaimedFds.await(sys)) { // never claimed: its pool or its server ended
+                    leaveCgroup(flags.subList(ready + 2, flags.size()));
+                    Runtime.getRuntime().halt(0);
+                }
                 channel.send(SyncChannel.Type.CLAIMED, "");
                 steps.done("claim");
             }
@@ -118,6 +121,23 @@ public final class InitMain {
      */
     private static void receiveHostMountsOnly(Syscalls sys) {
         sys.mount(null, "/", null, MountFlags.SLAVE | MountFlags.REC, null);
+    }
+
+    /**
+     * A pre-started init whose server went without a claim (a server killed with SIGKILL cannot remove the cgroup
+     * it waits in): it moves to the parent of each of its cgroup's directories and removes them. Best effort: the
+     * next pre-start beside them, or the shim's delete, sweeps what is left.
+     */
+    private static void leaveCgroup(java.util.List<String> dirs) {
+        for (String dir : dirs) {
+            try {
+                Path parent = Path.of(dir).getParent();
+                java.nio.file.Files.writeString(parent.resolve("cgroup.procs"), "0");
+                java.nio.file.Files.delete(Path.of(dir));
+            } catch (java.io.IOException | RuntimeException ignored) {
+                // swept later
+            }
+        }
     }
 
     /** The executor of a pre-started init, warmed up; null (a fresh one after the plan) when that failed. */

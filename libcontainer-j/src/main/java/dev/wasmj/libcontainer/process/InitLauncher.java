@@ -91,6 +91,8 @@ public final class InitLauncher {
         List<String> command = new ArrayList<>(profile.command());
         command.add(InitMain.READY);
         command.add(profile.executor());
+        // Its cgroup's directories: should its server die before a claim, it leaves and removes them itself.
+        for (Path procs : cgroupProcsFiles) command.add(procs.getParent().toString());
         Spawned spawned = spawn(command, "pre-start an init", (spawn, devNull, toClose) -> {
             // Its log is /dev/null until the claim brings the container's: any other file it held open would stay
             // open while it waits (a log FIFO would keep containerd's reader of a finished container waiting). The

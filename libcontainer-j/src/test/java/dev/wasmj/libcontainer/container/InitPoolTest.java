@@ -167,7 +167,7 @@ class InitPoolTest {
     void aPrestartedInitKeepsTheSlotsAndAHandOverFillsThem() throws Exception {
         PrestartedInit init = new InitLauncher(sys).prestart(CTR, List.of(Path.of("/sys/fs/cgroup/x/cgroup.procs")));
         String spawn = sys.callsStartingWith("spawn(").get(0);
-        assertTrue(spawn.endsWith(", Init, --ready, engine])"), spawn);
+        assertTrue(spawn.endsWith(", Init, --ready, engine, /sys/fs/cgroup/x])"), spawn);
         List<String> opens = sys.callsStartingWith("open(");
         assertTrue(opens.get(0).startsWith("open(/dev/null, "), opens.toString());
         // The double's fd numbers: the socketpair 1000 and 1001, /dev/null 1002, the cgroup.procs file 1003.
