@@ -1,0 +1,86 @@
+package dev.wasmj.it.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.containerd.Containerd;
+import dev.wasmj.it.cri.proto.ContainerState;
+import dev.wasmj.it.cri.proto.NamespaceMode;
+import dev.wasmj.it.cri.proto.PodSandboxConfig;
+import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.support.ShimServers;
+import dev.wasmj.it.wasm.WasmFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pods through CRI with shared shim servers, as by default ({@code WASMJ_SHIM_GROUPS} 16; the other CRI suites run
+ * a server per pod): two pods share one server, each pod's containers and logs are its own, one pod's removal leaves
+ * the other's containers running, and no init is started ahead for a pod (none waits in a pod's cgroup).
+ */
+class CriSharedServerTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void twoPodsShareAServerAndOnePodsRemovalLeavesTheOther() throws IOException {
+        RootOnly.check();
+        try (CriFixture node = CriFixture.start(tmp, "16")) {
+            CriClient cri = node.cri();
+            String wasm = WasmFixture.probeImage(node.ctr(), tmp);
+            PodSandboxConfig a = Pods.config("shared-a", tmp.resolve("logs/shared-a"), NamespaceMode.CONTAINER);
+            PodSandboxConfig b = Pods.config("shared-b", tmp.resolve("logs/shared-b"), NamespaceMode.CONTAINER);
+            String podA = Pods.run(cri, a);
+            String podB = Pods.run(cri, b);
+            String appA = Pods.create(cri, podA, a, Pods.container("app", wasm, "sleep"));
+            String appB = Pods.create(cri, podB, b, Pods.container("app", wasm, "sleep"));
+            String twoB = Pods.create(cri, podB, b, Pods.container("two", wasm, "sleep"));
+            for (String id : List.of(appA, appB, twoB)) cri.startContainer(id);
+            for (String id : List.of(appA, appB, twoB)) Pods.awaitState(cri, id, ContainerState.CONTAINER_RUNNING, WAIT);
+
+            List<Long> serverA = ShimServers.serving(address(node, appA));
+            assertEquals(1, serverA.size(), "one server JVM: " + serverA);
+            assertEquals(serverA, ShimServers.serving(address(node, appB)), "the two pods share it");
+            for (String id : List.of(appA, appB, twoB)) {
+                assertFalse(Pods.cgroup(Pods.containerPid(cri, id)).contains("wasmj-ready"), "a pod's container starts its own init");
+            }
+            assertEquals(List.of(), parkedBelow(Pods.CGROUP_ROOT), "no init waits in a pod's cgroup");
+
+            cri.stopPodSandbox(podA);
+            cri.removePodSandbox(podA);
+            assertEquals(serverA, ShimServers.serving(address(node, appB)), "the server stays for pod B");
+            for (String id : List.of(appB, twoB)) Pods.awaitState(cri, id, ContainerState.CONTAINER_RUNNING, WAIT);
+            assertTrue(cri.containerStats(twoB).getStats().getMemory().getWorkingSetBytes().getValue() > 0, "pod B is still served");
+            assertTrue(Containerd.mountsUnder(node.containerd().dir()).stream().noneMatch(m -> m.contains(appA)),
+                    "pod A's container left no mount");
+
+            cri.stopPodSandbox(podB);
+            cri.removePodSandbox(podB);
+        } finally {
+            assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
+        }
+    }
+
+    private static String address(CriFixture node, String containerId) throws IOException {
+        return Files.readString(node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId).resolve("address")).trim();
+    }
+
+    /** Cgroups named like a waiting init's anywhere below the pods' root, in the memory hierarchy (or the unified one). */
+    private static List<String> parkedBelow(String root) throws IOException {
+        Path memory = Path.of("/sys/fs/cgroup/memory").resolve(root.substring(1));
+        Path dir = Files.isDirectory(memory) ? memory : Path.of("/sys/fs/cgroup").resolve(root.substring(1));
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> all = Files.walk(dir)) {
+            return all.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wasmj-ready-")).toList();
+        }
+    }
+}
