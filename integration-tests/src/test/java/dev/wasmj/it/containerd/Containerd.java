@@ -637,12 +637,19 @@ public final class Containerd implements AutoCloseable {
 
     /** runc leaves the cgroup /<namespace> (ctr's default cgroupsPath is /<ns>/<id>): removed when empty. */
     private void removeNamespaceCgroups() {
+        // An init a shim kept waiting, killed with it, may still be exiting: its cgroup goes once it has.
+        for (int attempt = 0; attempt < 20 && removeNamespaceCgroupsOnce(); attempt++) Ctr.sleep(100);
+    }
+
+    /** One pass; whether the cgroup of a waiting init (wasmj-ready-*) is still there. */
+    private boolean removeNamespaceCgroupsOnce() {
+        boolean waitingLeft = false;
         Path base = Path.of("/sys/fs/cgroup");
         List<Path> hierarchies = new ArrayList<>(List.of(base));
         try (Stream<Path> s = Files.list(base)) {
             s.filter(Files::isDirectory).forEach(hierarchies::add);
         } catch (IOException e) {
-            return;
+            return false;
         }
         for (String ns : namespaces) {
             if (ns.isEmpty() || ns.contains("/") || ns.startsWith(".")) continue;
@@ -661,10 +668,12 @@ public final class Containerd implements AutoCloseable {
                         Files.delete(d); // rmdir: fails, harmlessly, while the cgroup has processes or children
                     } catch (IOException ignored) {
                         // in use (perhaps by another containerd using the same namespace name)
+                        if (d.getFileName().toString().startsWith("wasmj-ready-")) waitingLeft = true;
                     }
                 }
             }
         }
+        return waitingLeft;
     }
 
     private void noteSharedDir(Path d) {
