@@ -147,10 +147,6 @@ final class HybridManager implements CgroupManager {
         CgroupTree.remove(dirs);
     }
 
-    V1Manager v1() {
-        return v1;
-    }
-
     /**
      * The limits live in v1, where the cgroup is renamed, memory included (a host whose memory controller is on the
      * cgroup2 side cannot keep a process's charges with it); the v2 side only tracks, so its processes just move.

@@ -216,7 +216,7 @@ final class V1Manager implements CgroupManager {
     /** A rename in every hierarchy; the ones done are renamed back when one fails. */
     @Override
     public void adopt(CgroupManager other) throws IOException {
-        V1Manager parked = other instanceof HybridManager h ? h.v1() : (V1Manager) other;
+        V1Manager parked = (V1Manager) other; // a hybrid host's manager passes its v1 side
         List<Path[]> done = new ArrayList<>();
         try {
             for (Path root : setup.v1MountPoints()) {

@@ -230,7 +230,7 @@ public final class InitPool implements AutoCloseable {
             try (Stream<Path> children = Files.list(dir)) {
                 for (Path child : children.toList()) {
                     Matcher m = PARKING.matcher(child.getFileName().toString());
-                    if (!m.matches() || running(Long.parseLong(m.group(1)))) continue;
+                    if (!m.matches() || ProcessProbe.startTime(Integer.parseInt(m.group(1))).isPresent()) continue; // zombies count as gone
                     CgroupManager leftover = Cgroups.forContainer(prefix + child.getFileName(), "leftover");
                     if (leftover.pids().isEmpty()) {
                         leftover.destroy();
@@ -240,16 +240,6 @@ public final class InitPool implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             log.accept("cannot sweep leftover cgroups below " + parent + ": " + e.getMessage());
-        }
-    }
-
-    /** Whether the process runs: a zombie does not (a killed server may wait a while for its reaper). */
-    private static boolean running(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 

@@ -8,13 +8,12 @@ import dev.wasmj.libcontainer.process.LaunchOptions;
 import dev.wasmj.libcontainer.process.LaunchProfile;
 import dev.wasmj.libcontainer.process.PrestartedInit;
 import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.libcontainer.syscall.MountFlags;
 import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.oci.runtime.LinuxResources;
-import dev.wasmj.oci.runtime.Mount;
 import dev.wasmj.oci.runtime.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -44,7 +43,7 @@ final class InitStarter {
     Started start(String id, InitPool pool, Spec spec, Path rootfs, InitPlan plan, LaunchOptions options,
             CgroupManager cgroups, Runnable created) throws IOException {
         InitLauncher launcher = new InitLauncher(sys);
-        Optional<LaunchProfile> profile = poolable(pool, spec, options, cgroups)
+        Optional<LaunchProfile> profile = poolable(pool, plan, options, cgroups)
                 ? launcher.profile(options, plan.executor(), cgroups.path()) : Optional.empty();
         if (profile.isPresent()) {
             Optional<InitPool.ReadyInit> ready = pool.claim(profile.get());
@@ -67,20 +66,12 @@ final class InitStarter {
      * waiting one's, and a spec whose / propagates mounts no further than a fresh init's would by the time it
      * waits (a waiting init makes its / a slave right after its boot: "shared" propagation would need it a peer).
      */
-    private static boolean poolable(InitPool pool, Spec spec, LaunchOptions options, CgroupManager cgroups) {
+    private static boolean poolable(InitPool pool, InitPlan plan, LaunchOptions options, CgroupManager cgroups) {
         if (pool == null || !pool.enabled()) return false;
         boolean cgroupNamespace = (options.newNamespaces() & CloneFlags.NEWCGROUP) != 0;
         if (!(cgroupNamespace ? cgroups.canAdoptWithCgroupNamespace() : cgroups.canAdopt())) return false;
-        String propagation = spec.getLinux() == null ? null : spec.getLinux().getRootfsPropagation();
-        if (propagation != null && propagation.contains("shared")) return false;
-        if (spec.getMounts() != null) {
-            for (Mount m : spec.getMounts()) {
-                if (m.getOptions() != null && m.getOptions().stream().anyMatch(o -> o.equals("shared") || o.equals("rshared"))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        if ((plan.rootPropagation() & MountFlags.SHARED) != 0) return false;
+        return plan.mounts().stream().noneMatch(m -> (m.propagation() & MountFlags.SHARED) != 0);
     }
 
     /** Asks the pool for the next init of this create's kind. */
@@ -92,7 +83,7 @@ final class InitStarter {
     private InitProcess claim(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
             LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
         PrestartedInit ready = claimed.init();
-        String why = ready.cannotSee(bindSources(spec));
+        String why = ready.cannotSee(bindSources(plan));
         if (why != null) {
             debug.accept("create " + id + ": " + why + ": starting a fresh init");
             claimed.discard();
@@ -147,16 +138,9 @@ final class InitStarter {
     }
 
     /** Every bind mount's source: what the init's mount namespace must show as ours does. */
-    private static List<Path> bindSources(Spec spec) {
-        List<Path> paths = new ArrayList<>();
-        if (spec.getMounts() != null) {
-            for (Mount m : spec.getMounts()) {
-                boolean bind = "bind".equals(m.getType()) || (m.getOptions() != null
-                        && (m.getOptions().contains("bind") || m.getOptions().contains("rbind")));
-                if (bind && m.getSource() != null && m.getSource().startsWith("/")) paths.add(Path.of(m.getSource()));
-            }
-        }
-        return paths;
+    private static List<Path> bindSources(InitPlan plan) {
+        return plan.mounts().stream().filter(InitPlan.MountEntry::isBind)
+                .filter(m -> m.source() != null && m.source().startsWith("/")).map(m -> Path.of(m.source())).toList();
     }
 
     private static void applyLimits(Spec spec, CgroupManager cgroups) throws IOException {
