@@ -18,5 +18,5 @@ cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
 mvn -B -q -o dependency:build-classpath -pl integration-tests -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
 cd integration-tests   # the fixtures find the test programs' sources from the module's directory
-java -Dwasmj.containerd.dir="$dir" -Dwasmj.wasmtime.dist="$here/engine-wasmtime/target/dist" \
+java ${WASMJ_BENCH_LOG:+-Dwasmj.bench.log=$WASMJ_BENCH_LOG} -Dwasmj.containerd.dir="$dir" -Dwasmj.wasmtime.dist="$here/engine-wasmtime/target/dist" \
   -cp "target/test-classes:$(cat "$cp_file")" dev.wasmj.it.cri.PodBench "$rounds"

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pods through CRI with shared shim servers, as by default ({@code WASMJ_SHIM_GROUPS} 16; the other CRI suites run
  * a server per pod): two pods share one server, each pod's containers and logs are its own, one pod's removal leaves
- * the other's containers running, and no init is started ahead for a pod (none waits in a pod's cgroup).
+ * the other's containers running, and each pod's inits started ahead are its own (CriPrestartedInitTest has the rest).
  */
 class CriSharedServerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -51,9 +51,16 @@ class CriSharedServerTest {
             assertEquals(1, serverA.size(), "one server JVM: " + serverA);
             assertEquals(serverA, ShimServers.serving(address(node, appB)), "the two pods share it");
             for (String id : List.of(appA, appB, twoB)) {
-                assertFalse(Pods.cgroup(Pods.containerPid(cri, id)).contains("wasmj-ready"), "a pod's container starts its own init");
+                long pid = Pods.containerPid(cri, id);
+                assertFalse(Pods.cgroup(pid).contains("wasmj-ready"), "a container's cgroup is its own: " + Pods.cgroup(pid));
             }
-            assertEquals(List.of(), parkedBelow(Pods.CGROUP_ROOT), "no init waits in a pod's cgroup");
+            long sandboxA = Pods.sandboxPid(cri, podA);
+            long sandboxB = Pods.sandboxPid(cri, podB);
+            assertEquals(Pods.namespace(sandboxA, "net"), Pods.namespace(Pods.containerPid(cri, appA), "net"));
+            for (String id : List.of(appB, twoB)) {
+                assertEquals(Pods.namespace(sandboxB, "net"), Pods.namespace(Pods.containerPid(cri, id), "net"), "pod B's own network");
+            }
+            assertTrue(parkedBelow(Pods.CGROUP_ROOT).size() <= 2, "at most one init waits per pod: " + parkedBelow(Pods.CGROUP_ROOT));
 
             cri.stopPodSandbox(podA);
             cri.removePodSandbox(podA);

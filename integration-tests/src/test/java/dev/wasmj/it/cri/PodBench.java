@@ -54,6 +54,8 @@ public final class PodBench {
                 for (String h : handlers) samples.get(h).add(once(cri, tmp, h, "p" + i + "-" + h));
             }
             for (String h : handlers) perContainerKib.put(h, tenInOnePod(cri, tmp, h));
+            String keep = System.getProperty("wasmj.bench.log");
+            if (keep != null) Files.copy(node.containerd().logFile(), Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Pods.removeCgroupRoot();
             deleteTree(tmp);

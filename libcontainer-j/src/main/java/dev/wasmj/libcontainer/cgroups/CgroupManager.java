@@ -108,6 +108,14 @@ public interface CgroupManager {
     /** The rest of {@link #adoptLimitedSide}: nothing, or the move on the tracking side and the old cgroup's removal there. */
     default void finishAdoption(CgroupManager parked) throws IOException {}
 
+    /**
+     * The cgroup {@link #finishAdoption} moves the processes to on the cgroup2 hierarchy, or null when it moves
+     * none: until then their own /proc/self/cgroup names the cgroup they waited in.
+     */
+    default String cgroup2PathAfterAdoption() {
+        return null;
+    }
+
     /** Whether the cgroup directory exists in any hierarchy. */
     boolean exists();
 

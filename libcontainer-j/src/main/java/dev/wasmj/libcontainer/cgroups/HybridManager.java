@@ -198,6 +198,11 @@ final class HybridManager implements CgroupManager {
         }
     }
 
+    @Override
+    public String cgroup2PathAfterAdoption() {
+        return v2.path();
+    }
+
     private void undoRename(HybridManager parked, Exception e) {
         try {
             CgroupTree.remove(List.of(v2.dir()));

@@ -65,15 +65,16 @@ final class ContainerCreator {
             long launched = System.nanoTime();
             request.debugLog.accept("create " + request.id + ": spec read in " + (specRead - t0) / 1_000_000
                     + " ms, plan ready in " + (launched - specRead) / 1_000_000 + " ms");
-            InitStarter.Started started = new InitStarter(sys, request.debugLog).start(request.id, request.initPool, spec,
-                    rootfs, plan, options, cgroups, () -> cgroupCreated[0] = true);
+            InitStarter starter = new InitStarter(sys, request.debugLog);
+            InitStarter.Started started = starter.start(request.id, request.initPool, request.podSandbox, spec, rootfs,
+                    plan, options, cgroups, () -> cgroupCreated[0] = true);
             init = started.init();
             closeQuietly(consoleSocket);
             consoleSocket = -1;
             ContainerState state = new ContainerState(request.id, request.bundle.toString(), rootfs.toString(),
                     init.pid(), ProcessProbe.startTime(init.pid()).orElse(-1), Instant.now().toString(),
                     cgroups.path(), false, spec);
-            InitStarter.refill(request.initPool, started);
+            starter.refill(request.id, request.initPool, request.podSandbox, started);
             String initSteps = awaitReady(init, state, request);
             request.debugLog.accept("init of " + request.id + " (pid " + init.pid() + ") ready in "
                     + (System.nanoTime() - launched) / 1_000_000 + " ms (" + initSteps + (started.claimed()
@@ -84,6 +85,7 @@ final class ContainerCreator {
             return new Container(sys, store, state, cgroups);
         } catch (ContainerException | RuntimeException | IOException e) {
             closeQuietly(consoleSocket);
+            if (request.podSandbox && request.initPool != null) request.initPool.endPod(request.id); // it holds the pod's namespaces
             undo(request.id, init, cgroupCreated[0] ? cgroups : null);
             if (e instanceof ContainerException ce) throw ce;
             throw new ContainerException("create " + request.id + ": " + e.getMessage(), e);

@@ -24,6 +24,7 @@ public final class CreateRequest {
     int consoleSocketFd = -1;
     java.util.function.Consumer<String> debugLog = message -> {};
     InitPool initPool;
+    boolean podSandbox;
 
     private CreateRequest(String id, Path bundle) {
         this.id = id;
@@ -72,6 +73,16 @@ public final class CreateRequest {
      */
     public CreateRequest initPool(InitPool pool) {
         initPool = pool;
+        return this;
+    }
+
+    /**
+     * This container is a pod's sandbox (its pause container): its init starts fresh (no other container shares
+     * its namespaces), and the pool starts one for the pod's containers once it exists ({@link InitPool#prestartForPod}).
+     */
+    public CreateRequest initPoolForPodOf(InitPool pool) {
+        initPool = pool;
+        podSandbox = true;
         return this;
     }
 

@@ -56,7 +56,8 @@ final class InitPlanFactory {
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getCreateContainer()),
                 hooks(spec.getHooks() == null ? null : spec.getHooks().getStartContainer()),
                 preservedFds,
-                executor);
+                executor,
+                null);
     }
 
     private static List<MountEntry> mounts(List<Mount> mounts) {

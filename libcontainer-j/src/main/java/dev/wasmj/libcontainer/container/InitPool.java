@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -33,6 +34,10 @@ import java.util.stream.Stream;
  * later create of the same profile claims it, any other starts fresh. At most {@code capacity} wait at once (the
  * oldest of another profile makes room); one that died or waited longer than {@code idle} is removed; the cgroups
  * of a dead server's ones are swept whenever a pool starts one beside them.
+ *
+ * <p>A pod's inits join its namespaces and wait in its cgroup: one is started when the pod's sandbox is created
+ * ({@link #prestartForPod}), the next after each claim of one, at most one per pod, outside the capacity; they wait
+ * at most {@link #POD_IDLE} and end with the pod ({@link #endPod}), which must leave its cgroup empty.
  */
 public final class InitPool implements AutoCloseable {
     /** The cgroup a pre-started init waits in: {@code wasmj-ready-<pid of its server>-<n>}, beside the containers'. */
@@ -68,12 +73,17 @@ public final class InitPool implements AutoCloseable {
         }
     }
 
+    /** How long a pod's init waits unclaimed: a pod's containers are created within seconds of its sandbox. */
+    static final Duration POD_IDLE = Duration.ofSeconds(30);
+
     private final int capacity;
     private final Duration idle;
     private final Consumer<String> log;
     private final Spawner spawner;
     private final Map<ReadyInit, Long> waiting = new LinkedHashMap<>(); // oldest first
     private final Set<LaunchProfile> starting = new HashSet<>();
+    /** The shared namespaces of each pod whose sandbox this server created, by the sandbox's id. */
+    private final Map<String, List<LaunchProfile.JoinedNamespace>> pods = new HashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "init-pool");
@@ -142,14 +152,20 @@ public final class InitPool implements AutoCloseable {
         }
     }
 
-    /** Starts one for this profile in the background, unless one waits or is starting, or the pool is full of this profile's. */
+    /**
+     * Starts one for this profile in the background, unless one waits or is starting, or the pool is full of this
+     * profile's. A pod's profile (one that joins namespaces) only while its pod lives, and outside the capacity.
+     */
     public void refill(LaunchProfile profile) {
         ReadyInit evicted = null;
         synchronized (this) {
             if (closed || capacity == 0 || starting.contains(profile)) return;
             if (waiting.keySet().stream().anyMatch(i -> i.profile().equals(profile))) return;
-            if (waiting.size() + starting.size() >= capacity) {
-                evicted = waiting.keySet().stream().findFirst().orElse(null);
+            if (!profile.joined().isEmpty()) {
+                if (podOf(profile) == null) return; // its pod ended, or is not one this server created
+            } else if (waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).count()
+                    + starting.stream().filter(p -> p.joined().isEmpty()).count() >= capacity) {
+                evicted = waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).findFirst().orElse(null);
                 if (evicted == null) return;
                 waiting.remove(evicted);
             }
@@ -168,6 +184,50 @@ public final class InitPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts an init for the containers of the pod whose sandbox was just created: {@code members} joins the
+     * sandbox's shared namespaces ({@link LaunchProfile#forPodMembers}). Until {@link #endPod}, claims of it are
+     * followed by the next one.
+     */
+    public void prestartForPod(String sandboxId, LaunchProfile members) {
+        synchronized (this) {
+            if (closed || capacity == 0 || members.joined().isEmpty()) return;
+            pods.put(sandboxId, members.joined());
+        }
+        refill(members);
+    }
+
+    /**
+     * The pod's sandbox ended: its waiting inits end, so that they hold neither its namespaces nor its cgroup, and
+     * none starts for it again.
+     */
+    public void endPod(String sandboxId) {
+        List<ReadyInit> ended = new ArrayList<>();
+        synchronized (this) {
+            List<LaunchProfile.JoinedNamespace> namespaces = pods.remove(sandboxId);
+            if (namespaces == null) return;
+            for (Iterator<ReadyInit> it = waiting.keySet().iterator(); it.hasNext(); ) {
+                ReadyInit init = it.next();
+                if (init.profile().joinsAnyOf(namespaces)) {
+                    it.remove();
+                    ended.add(init);
+                }
+            }
+        }
+        for (ReadyInit init : ended) {
+            log.accept("pre-started init pid " + init.pid() + " of pod " + sandboxId + " ends with its sandbox");
+            init.discard();
+        }
+    }
+
+    /** The sandbox id of the live pod whose namespaces the profile joins, or null. */
+    private String podOf(LaunchProfile profile) {
+        for (Map.Entry<String, List<LaunchProfile.JoinedNamespace>> pod : pods.entrySet()) {
+            if (profile.joinsAnyOf(pod.getValue())) return pod.getKey();
+        }
+        return null;
+    }
+
     private void start(LaunchProfile profile) {
         ReadyInit init = null;
         try {
@@ -182,7 +242,8 @@ public final class InitPool implements AutoCloseable {
             boolean keep;
             synchronized (this) {
                 starting.remove(profile);
-                keep = init != null && !closed;
+                // a pod's that ended while its init started: that init must not hold the pod's namespaces or cgroup
+                keep = init != null && !closed && (profile.joined().isEmpty() || podOf(profile) != null);
                 if (keep) waiting.put(init, System.nanoTime());
             }
             if (!keep && init != null) init.discard();
@@ -204,17 +265,21 @@ public final class InitPool implements AutoCloseable {
         synchronized (this) {
             for (Iterator<Map.Entry<ReadyInit, Long>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<ReadyInit, Long> e = it.next();
-                if (!e.getKey().waiting() || now - e.getValue() > idle.toNanos()) {
+                if (!e.getKey().waiting() || now - e.getValue() > idleOf(e.getKey().profile()).toNanos()) {
                     it.remove();
                     ended.add(e.getKey());
                 }
             }
         }
         for (ReadyInit init : ended) {
-            log.accept("pre-started init pid " + init.pid() + (init.waiting() ? " unclaimed for " + idle.toSeconds() + " s" : " had ended")
+            log.accept("pre-started init pid " + init.pid() + (init.waiting() ? " unclaimed for " + idleOf(init.profile()).toSeconds() + " s" : " had ended")
                     + ": removed");
             init.discard();
         }
+    }
+
+    private Duration idleOf(LaunchProfile profile) {
+        return profile.joined().isEmpty() || idle.compareTo(POD_IDLE) < 0 ? idle : POD_IDLE;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.wasmj.libcontainer.container;
 
 import dev.wasmj.libcontainer.cgroups.CgroupManager;
+import dev.wasmj.libcontainer.cgroups.Cgroups;
 import dev.wasmj.libcontainer.process.InitLauncher;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.InitProcess;
@@ -40,12 +41,12 @@ final class InitStarter {
     }
 
     /** @param created told once the container's cgroup exists, so that a failure after it removes it */
-    Started start(String id, InitPool pool, Spec spec, Path rootfs, InitPlan plan, LaunchOptions options,
-            CgroupManager cgroups, Runnable created) throws IOException {
+    Started start(String id, InitPool pool, boolean podSandbox, Spec spec, Path rootfs, InitPlan plan,
+            LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
         InitLauncher launcher = new InitLauncher(sys);
         Optional<LaunchProfile> profile = poolable(pool, plan, options, cgroups)
                 ? launcher.profile(options, plan.executor(), cgroups.path()) : Optional.empty();
-        if (profile.isPresent()) {
+        if (profile.isPresent() && !podSandbox) {
             Optional<InitPool.ReadyInit> ready = pool.claim(profile.get());
             if (ready.isPresent()) {
                 InitProcess init = claim(id, ready.get(), spec, rootfs, plan, options, cgroups, created);
@@ -74,9 +75,32 @@ final class InitStarter {
         return plan.mounts().stream().noneMatch(m -> (m.propagation() & MountFlags.SHARED) != 0);
     }
 
-    /** Asks the pool for the next init of this create's kind. */
-    static void refill(InitPool pool, Started started) {
-        if (pool != null) started.profile().ifPresent(pool::refill);
+    /**
+     * Asks the pool for the next init of this create's kind; after a pod's sandbox, for the first of the pod's
+     * containers, unless the pod's cgroup has a memory limit: a waiting JVM would count against it before any
+     * container of the pod asked for one (docs/performance.md).
+     */
+    void refill(String id, InitPool pool, boolean podSandbox, Started started) {
+        if (pool == null || started.profile().isEmpty()) return;
+        LaunchProfile profile = started.profile().get();
+        if (!podSandbox) {
+            pool.refill(profile);
+            return;
+        }
+        if (podMemoryLimited(profile.cgroupParent())) {
+            debug.accept("create " + id + ": the pod's cgroup " + profile.cgroupParent() + " has a memory limit: no init waits for its containers");
+            return;
+        }
+        Optional<LaunchProfile> members = profile.forPodMembers(started.init().pid());
+        if (members.isPresent()) pool.prestartForPod(id, members.get());
+    }
+
+    private static boolean podMemoryLimited(String podCgroup) {
+        try {
+            return Cgroups.forContainer(podCgroup, "pod").stats().memory().limit() >= 0;
+        } catch (IOException | RuntimeException e) {
+            return true; // not known: as if limited
+        }
     }
 
     /** The claim of a waiting init; null, with it discarded, when it cannot serve this container. */
@@ -108,7 +132,10 @@ final class InitStarter {
             at[2] = System.nanoTime();
             applyLimits(spec, cgroups);
             at[3] = System.nanoTime();
-            init.channel().sendPlan(plan);
+            // Until finishAdoption it is in the cgroup it waited in on a hybrid host's cgroup2 side: the plan names
+            // the container's, for the container's cgroup mount (CgroupMount).
+            String cgroup2Later = cgroups.cgroup2PathAfterAdoption();
+            init.channel().sendPlan(cgroup2Later == null ? plan : plan.withCgroup2Path(cgroup2Later));
             planSent = true;
             // The side that only tracks it (cgroup2 on a hybrid host) follows while it sets up: its limits, if any,
             // are written already and it is in place before READY, so before anything of the workload can run.

@@ -149,7 +149,7 @@ public final class ContainerInit {
         // pivot_root needs the rootfs to be a mount point.
         sys.mount(plan.rootfs(), plan.rootfs(), null, MountFlags.BIND | MountFlags.REC, null);
         Path rootfs = Path.of(plan.rootfs());
-        Mounter mounter = new Mounter(sys, rootfs);
+        Mounter mounter = new Mounter(sys, rootfs, plan.cgroup2Path());
         for (MountEntry m : plan.mounts()) {
             try {
                 mounter.mount(m);

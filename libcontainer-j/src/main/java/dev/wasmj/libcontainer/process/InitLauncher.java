@@ -38,6 +38,9 @@ public final class InitLauncher {
             // a mismatch with its base archive, and carries on.
             "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");
 
+    /** The nice value of a pre-started init until its claim ({@link PrestartedInit#handOver}). */
+    static final int WAITING_NICENESS = 19;
+
     private final Syscalls sys;
 
     public InitLauncher(Syscalls sys) {
@@ -83,7 +86,7 @@ public final class InitLauncher {
     }
 
     /**
-     * Starts an init JVM for a container that does not exist yet: born in new namespaces of the profile and in the
+     * Starts an init JVM for a container that does not exist yet: born in the namespaces of the profile and in the
      * cgroup whose {@code cgroup.procs} files are given (made by the caller), with /dev/null in every fd slot the
      * container's fds will take ({@link PrestartedInit#handOver}); it boots and waits ({@code --ready}).
      */
@@ -100,10 +103,27 @@ public final class InitLauncher {
             for (int slot = 1; slot < InitFds.FIRST_PRESERVED + profile.preservedFds(); slot++) {
                 if (slot != InitFds.SYNC) spawn.fd(slot, devNull);
             }
+            // At the lowest priority until its claim: its boot must not slow down the start of the container (or
+            // of the pod's sandbox) it was started beside.
+            spawn.niceness(WAITING_NICENESS);
             spawn.newNamespaces(profile.newNamespaces());
+            for (LaunchProfile.JoinedNamespace ns : profile.joined()) {
+                // A /proc/<pid> path names another process's namespace once that pid ended and was reused: the path
+                // must name the profile's namespace before and after the open, so the fd is that namespace.
+                requireSameNamespace(ns);
+                int fd = open(toClose, ns.path(), OpenFlags.RDONLY);
+                requireSameNamespace(ns);
+                spawn.joinNamespace(fd, ns.cloneFlag());
+            }
             for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
         });
         return new PrestartedInit(sys, spawned.pid(), spawned.syncFd(), profile);
+    }
+
+    private static void requireSameNamespace(LaunchProfile.JoinedNamespace ns) {
+        if (!LaunchProfile.JoinedNamespace.at(ns.cloneFlag(), ns.path()).equals(Optional.of(ns))) {
+            throw new IllegalStateException(ns.path() + " is no longer the namespace the init was to join");
+        }
     }
 
     private record Spawned(int pid, int syncFd) {}
@@ -130,7 +150,7 @@ public final class InitLauncher {
                     .newSession(true);
             setup.addTo(spawn, devNull, toClose);
             return new Spawned(sys.spawn(spawn.build()), pair[0]);
-        } catch (SyscallException e) {
+        } catch (RuntimeException e) {
             sys.close(pair[0]);
             throw new IOException("cannot " + what + ": " + e.getMessage(), e);
         } finally {

@@ -12,6 +12,8 @@ import java.util.Map;
  *     would pivot_root; a JVM cannot be exec'd inside it, where there is no JDK), or null
  * @param hasCreateRuntimeHooks whether the init must stop and let the runtime run them (a round trip
  *     otherwise saved)
+ * @param cgroup2Path the cgroup the container's cgroup mount shows on the cgroup2 hierarchy instead of the init's
+ *     own: set for a pre-started init on a hybrid host, which is moved there only after its plan; null otherwise
  */
 public record InitPlan(
         String containerId,
@@ -33,7 +35,15 @@ public record InitPlan(
         List<HookEntry> createContainerHooks,
         List<HookEntry> startContainerHooks,
         int preservedFds,
-        String executor) {
+        String executor,
+        String cgroup2Path) {
+
+    /** This plan for an init that is moved to {@code path} on the cgroup2 hierarchy after it has read the plan. */
+    public InitPlan withCgroup2Path(String path) {
+        return new InitPlan(containerId, rootfs, readonlyRoot, rootPropagation, newMountNamespace, newUtsNamespace,
+                joinMountNamespace, mounts, devices, hostname, domainname, sysctl, maskedPaths, readonlyPaths, process,
+                hasCreateRuntimeHooks, createContainerHooks, startContainerHooks, preservedFds, executor, path);
+    }
 
     /** One mount of the spec, options already split into flags, propagation and data. */
     public record MountEntry(

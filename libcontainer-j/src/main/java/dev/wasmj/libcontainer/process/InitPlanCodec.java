@@ -62,6 +62,7 @@ public final class InitPlanCodec {
         writeHooks(out, p.startContainerHooks());
         out.writeInt(p.preservedFds());
         out.writeUTF(p.executor());
+        writeNullable(out, p.cgroup2Path());
     }
 
     public static InitPlan read(DataInput in) throws IOException {
@@ -102,9 +103,10 @@ public final class InitPlanCodec {
         List<HookEntry> startContainer = readHooks(in);
         int preserved = in.readInt();
         String executor = in.readUTF();
+        String cgroup2Path = readNullable(in);
         return new InitPlan(id, rootfs, readonlyRoot, rootPropagation, newMountNs, newUtsNs, joinMountNs, mounts, devices,
                 hostname, domainname, sysctl, masked, readonly, process, createRuntime, createContainer, startContainer,
-                preserved, executor);
+                preserved, executor, cgroup2Path);
     }
 
     private static void writeProcess(DataOutput out, ProcessPlan p) throws IOException {

@@ -99,6 +99,13 @@ public final class PrestartedInit {
         }
     }
 
+    /** The nice value of the calling thread, which a fresh init it spawned would inherit (/proc's stat, field 19). */
+    static int ownNiceness() throws IOException {
+        String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[16]);
+    }
+
     /** How long a claimed init may take to acknowledge its fds (it puts them in place, perhaps attaches a mount). */
     static final int CLAIM_ACK_MILLIS = 5000;
 
@@ -114,6 +121,13 @@ public final class PrestartedInit {
         if (options.preservedFds.size() != profile.preservedFds()) {
             throw new IOException("the pre-started init has " + profile.preservedFds() + " preserved fd slots, not "
                     + options.preservedFds.size());
+        }
+        // It waited at the lowest priority (InitLauncher.prestart): from now it is the container's, at the priority
+        // a fresh init would have had (this server's), every thread of it (it leads its own process group).
+        try {
+            sys.setGroupPriority(pid, ownNiceness());
+        } catch (SyscallException e) {
+            throw new IOException("cannot give the pre-started init its priority back: " + e.getMessage(), e);
         }
         Map<Integer, Integer> fds = new TreeMap<>();
         fds.put(1, options.logFd);

@@ -19,9 +19,12 @@ import java.util.Map;
  */
 final class CgroupMount {
     private final Syscalls sys;
+    private final String cgroup2Path;
 
-    CgroupMount(Syscalls sys) {
+    /** @param cgroup2Path the container's cgroup on the cgroup2 hierarchy, when this process is not in it yet; or null */
+    CgroupMount(Syscalls sys, String cgroup2Path) {
         this.sys = sys;
+        this.cgroup2Path = cgroup2Path;
     }
 
     /** A cgroup hierarchy of the host: file system type, mount point and its name under /sys/fs/cgroup, controllers. */
@@ -32,6 +35,8 @@ final class CgroupMount {
                 | MountFlags.RELATIME);
         List<Hierarchy> hierarchies = hostHierarchies(Files.readAllLines(Path.of("/proc/self/mountinfo")));
         Map<String, String> own = ownCgroups(Files.readAllLines(Path.of("/proc/self/cgroup")));
+        // A claimed init of a hybrid host joins the container's cgroup2 cgroup only after its plan (InitStarter).
+        if (cgroup2Path != null) own.put("", cgroup2Path);
         boolean pureV2 = hierarchies.size() == 1 && hierarchies.get(0).fsType().equals("cgroup2");
         if (pureV2) {
             mountHierarchy(hierarchies.get(0), own, target, base);

@@ -14,17 +14,24 @@ import java.nio.file.Path;
 public final class Mounter {
     private final Syscalls sys;
     private final Path rootfs;
+    private final String cgroup2Path;
 
     public Mounter(Syscalls sys, Path rootfs) {
+        this(sys, rootfs, null);
+    }
+
+    /** @param cgroup2Path the container's cgroup on the cgroup2 hierarchy when the init is not in it yet, or null */
+    public Mounter(Syscalls sys, Path rootfs, String cgroup2Path) {
         this.sys = sys;
         this.rootfs = rootfs;
+        this.cgroup2Path = cgroup2Path;
     }
 
     public void mount(MountEntry m) throws IOException {
         Path target = SafePath.resolve(rootfs, m.destination());
         if ("cgroup".equals(m.type()) || "cgroup2".equals(m.type())) {
             createDirectory(target);
-            new CgroupMount(sys).mount(target, m.flags());
+            new CgroupMount(sys, cgroup2Path).mount(target, m.flags());
         } else if (m.isBind()) {
             bind(m, target);
         } else {

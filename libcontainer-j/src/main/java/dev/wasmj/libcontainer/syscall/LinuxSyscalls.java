@@ -18,7 +18,7 @@ final class LinuxSyscalls implements Syscalls {
                 c == null ? 0 : c.uid(), c == null ? 0 : c.gid(), c == null ? null : c.additionalGids(),
                 c == null ? null : c.capabilities(), c != null && c.noNewPrivileges(),
                 c == null ? null : c.seccompFilter(), c == null ? 0 : c.seccompFlags(), r.userNamespaceFd(),
-                r.uidMap(), r.gidMap());
+                r.uidMap(), r.gidMap(), r.niceness());
     }
 
     @Override
@@ -37,6 +37,11 @@ final class LinuxSyscalls implements Syscalls {
     @Override
     public void kill(int pid, int signal) {
         Native.kill(pid, signal);
+    }
+
+    @Override
+    public void setGroupPriority(int pgid, int niceness) {
+        Native.setGroupPriority(pgid, niceness);
     }
 
     @Override

@@ -14,7 +14,8 @@ final class Native {
     static native int spawn(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int cloneFlags,
             int[] setnsFdTypePairs, int[] cgroupProcsFds, int pidNsFd, boolean unshareCgroupNs, int session,
             String cwd, boolean applyCredentials, int uid, int gid, int[] groups, long[] capabilities,
-            boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags, int userNsFd, String uidMap, String gidMap);
+            boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags, int userNsFd, String uidMap, String gidMap,
+            int niceness);
 
     static native void execWorkload(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int uid,
             int gid, int[] groups, long[] capabilities, boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags);
@@ -47,6 +48,8 @@ final class Native {
     static native void mkfifo(String path, int mode);
 
     static native void kill(int pid, int signal);
+
+    static native void setGroupPriority(int pgid, int niceness);
 
     static native long waitpid(int pid, int options);
 

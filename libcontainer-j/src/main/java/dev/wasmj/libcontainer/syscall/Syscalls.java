@@ -30,6 +30,9 @@ public interface Syscalls {
 
     void kill(int pid, int signal);
 
+    /** setpriority(PRIO_PGRP): the nice value of every thread of every process of the process group. */
+    void setGroupPriority(int pgid, int niceness);
+
     /** waitpid(pid, options); null when WNOHANG found nothing. */
     WaitStatus waitpid(int pid, int options);
 

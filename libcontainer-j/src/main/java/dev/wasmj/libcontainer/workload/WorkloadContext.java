@@ -6,8 +6,9 @@ import dev.wasmj.libcontainer.syscall.Syscalls;
 import java.util.List;
 import java.util.Optional;
 
-/** What an {@link Executor} sees of the container: its process spec, id and the syscall seam. */
 /**
+ * What an {@link Executor} sees of the container: its process spec, id and the syscall seam.
+ *
  * @param rootfs the container's root filesystem as a host path: what {@link Executor#prepare} can read
  *     before pivot_root (afterwards the same files are at "/")
  */

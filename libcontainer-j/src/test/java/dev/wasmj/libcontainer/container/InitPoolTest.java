@@ -30,8 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pool's bookkeeping, with fake inits (a recording syscall double) in cgroups of a temporary directory. */
 class InitPoolTest {
-    private static final LaunchProfile CTR = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x6c020000, 0, "/default");
-    private static final LaunchProfile LIMITED = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", 0x6c020000, 0, "/default");
+    private static final LaunchProfile CTR = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x6c020000, List.of(), 0, "/default");
+    private static final LaunchProfile LIMITED = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", 0x6c020000, List.of(), 0, "/default");
+
+    /** A pod's containers: they join a network namespace (this test's own, a real nsfs file). */
+    private static final LaunchProfile POD = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x20020000,
+            List.of(LaunchProfile.JoinedNamespace.at(0x40000000, "/proc/self/ns/net").orElseThrow()), 0, "/pods/p1");
 
     @TempDir Path cgroupRoot;
     private final RecordingSyscalls sys = new RecordingSyscalls();
@@ -190,5 +194,28 @@ class InitPoolTest {
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> init.handOver(new LaunchOptions(), null));
         assertTrue(e.getMessage().contains("did not take its claim: it exited"), e.getMessage());
+    }
+
+    @Test
+    void aPodsInitWaitsBesideTheCapacityIsFollowedAfterItsClaimAndEndsWithItsPod() throws Exception {
+        pool(1, Duration.ofMinutes(1)).refill(CTR);
+        awaitSize(1);
+        pool.refill(POD);
+        Thread.sleep(50);
+        assertEquals(1, pool.size(), "no init for a pod this server did not create the sandbox of");
+        pool.prestartForPod("sandbox-1", POD);
+        awaitSize(2);
+        assertTrue(pool.claim(CTR).isPresent(), "the pod's init took no room from a ctr container's");
+        assertTrue(pool.claim(POD).isPresent());
+        pool.refill(POD);
+        awaitSize(1);
+        int kills = sys.callsStartingWith("kill").size();
+        pool.endPod("sandbox-1");
+        assertEquals(0, pool.size(), "the pod's waiting init ends with its sandbox");
+        assertEquals(kills + 1, sys.callsStartingWith("kill").size(), sys.calls().toString());
+        assertTrue(log.stream().anyMatch(l -> l.contains("ends with its sandbox")), log.toString());
+        pool.refill(POD);
+        Thread.sleep(50);
+        assertEquals(0, pool.size(), "none starts for an ended pod");
     }
 }

@@ -167,7 +167,8 @@ class ContainerInitTest {
                 List.of(new HookEntry("/bin/hook-create", List.of("/bin/hook-create", "now"), List.of(), 0)),
                 List.of(),
                 0,
-                "test");
+                "test",
+                null);
     }
 
     private List<MountEntry> specMounts() {

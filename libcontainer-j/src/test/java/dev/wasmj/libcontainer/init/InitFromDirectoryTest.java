@@ -117,7 +117,8 @@ class InitFromDirectoryTest {
                 List.of(),
                 List.of(),
                 0,
-                NativeExecutor.NAME);
+                NativeExecutor.NAME,
+                null);
     }
 
     /** A started init with the container's stdout and stderr on a pipe this test reads. */

@@ -82,7 +82,8 @@ class InitPlanCodecTest {
                 List.of(new HookEntry("/usr/bin/hook", List.of("hook", "create", longArg), List.of("A=1"), 5)),
                 List.of(new HookEntry("/usr/bin/start", List.of(), List.of(), 0)),
                 2,
-                "dev.wasmj.engine.WasmExecutor");
+                "dev.wasmj.engine.WasmExecutor",
+                "/pods/p1/c1");
     }
 
     private static byte[] encode(InitPlan plan) throws IOException {
@@ -120,6 +121,7 @@ class InitPlanCodecTest {
         assertEquals(sent.startContainerHooks(), got.startContainerHooks());
         assertEquals(sent.preservedFds(), got.preservedFds());
         assertEquals(sent.executor(), got.executor());
+        assertEquals(sent.cgroup2Path(), got.cgroup2Path());
 
         ProcessPlan p = sent.process();
         ProcessPlan q = got.process();
@@ -162,7 +164,7 @@ class InitPlanCodecTest {
                 null, null, false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, false, false, null,
                 List.of(new MountEntry("/x", null, null, 0, 0, null)), List.of(), null, null, Map.of(), List.of(),
-                List.of(), process, false, List.of(), List.of(), 0, "native");
+                List.of(), process, false, List.of(), List.of(), 0, "native", null);
         InitPlan got = decode(encode(sent));
         MountEntry m = got.mounts().get(0);
         assertNull(m.type());
@@ -171,6 +173,7 @@ class InitPlanCodecTest {
         assertNull(got.hostname());
         assertNull(got.joinMountNamespace());
         assertNull(got.domainname());
+        assertNull(got.cgroup2Path());
         assertNull(got.process().oomScoreAdj(), "an absent oom_score_adj is not 0");
         assertNull(got.process().capabilities(), "absent capabilities (keep all) are not an empty set");
         assertEquals(0, got.process().additionalGids().length);
@@ -185,7 +188,7 @@ class InitPlanCodecTest {
         ProcessPlan process = new ProcessPlan(List.of("sh"), List.of(), "/", 0, 0, new int[0], 0, List.of(), false,
                 0, new long[5], false, 0, 0, null, 0, List.of());
         InitPlan sent = new InitPlan("c", "/r", false, 0, true, true, null, List.of(), List.of(), "h", "d", Map.of(),
-                List.of(), List.of(), process, false, List.of(), List.of(), 0, "native");
+                List.of(), List.of(), process, false, List.of(), List.of(), 0, "native", null);
         InitPlan got = decode(encode(sent));
         assertEquals(Integer.valueOf(0), got.process().oomScoreAdj());
         assertArrayEquals(new long[5], got.process().capabilities());

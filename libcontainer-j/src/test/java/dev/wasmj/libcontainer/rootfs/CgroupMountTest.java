@@ -136,7 +136,7 @@ class CgroupMountTest {
         RecordingSyscalls sys = new RecordingSyscalls();
         Path target = tmp.resolve("sys/fs/cgroup");
         long flags = MountFlags.NOSUID | MountFlags.NODEV | MountFlags.NOEXEC | MountFlags.RELATIME | MountFlags.RDONLY;
-        new CgroupMount(sys).mount(target, flags);
+        new CgroupMount(sys, null).mount(target, flags);
 
         List<String> calls = sys.calls();
         boolean pureV2 = hierarchies.size() == 1 && hierarchies.get(0).fsType().equals("cgroup2");
@@ -165,5 +165,23 @@ class CgroupMountTest {
                     + ", mode=755)", calls.get(i++), "the tmpfs is made read-only last");
         }
         assertEquals(calls.size(), i, "no other call: " + calls);
+    }
+
+    /**
+     * A pre-started init of a hybrid host reads its plan before it is moved to the container's cgroup on the cgroup2
+     * side: the plan names that cgroup, and the container's cgroup2 mount shows it, not the cgroup the init waited in
+     * (removed right after the move).
+     */
+    @Test
+    void theCgroup2CgroupOfThePlanIsTheOneShown(@TempDir Path tmp) throws IOException {
+        List<Hierarchy> hierarchies = CgroupMount.hostHierarchies(Files.readAllLines(Path.of("/proc/self/mountinfo")));
+        Hierarchy v2 = hierarchies.stream().filter(h -> h.fsType().equals("cgroup2")).findFirst().orElse(null);
+        assumeTrue(v2 != null, "no cgroup2 hierarchy on this host");
+        RecordingSyscalls sys = new RecordingSyscalls();
+        Path target = tmp.resolve("sys/fs/cgroup");
+        new CgroupMount(sys, "/pods/p1/c1").mount(target, MountFlags.RDONLY);
+        Path dir = hierarchies.size() == 1 ? target : target.resolve(v2.name());
+        assertTrue(sys.calls().contains("mount(" + v2.mountPoint() + "/pods/p1/c1, " + dir + ", null, 0x"
+                + Long.toHexString(MountFlags.BIND) + ", null)"), sys.calls().toString());
     }
 }

@@ -123,6 +123,11 @@ public final class RecordingSyscalls implements Syscalls {
         record("kill", pid, signal);
     }
 
+    @Override
+    public void setGroupPriority(int pgid, int niceness) {
+        record("setGroupPriority", pgid, niceness);
+    }
+
     /**
      * Recorded as {@code confineProcess(uid=1000, gid=1000, groups=[10], caps=[bnd 0x.., eff 0x.., prm 0x.., inh 0x..,
      * amb 0x..], nnp=true, seccomp=24 insns)}; {@code caps=keep} and {@code seccomp=none} when absent.

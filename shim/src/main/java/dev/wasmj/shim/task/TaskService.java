@@ -227,10 +227,13 @@ public final class TaskService {
                 clog.info("create: the module is the image's Wasm layer, copied to " + layers.get().getParent());
                 request.jvmOption("-D" + EngineExecutor.WASM_LAYERS_PROPERTY + "=" + layers.get());
             }
-            // Not for a pod's containers: they join the pod's namespaces, which no init started before them has, and
-            // one waiting for a pod would be charged to the pod's cgroup. Nor for a Wasm layer's: its path is a JVM
-            // option of this container alone, so an init started for its kind would never be claimed.
-            if (pod.isEmpty() && layers.isEmpty()) request.initPool(initPool);
+            // A pod's sandbox has the pool start an init in the pod's namespaces and cgroup for the pod's containers;
+            // they claim it. Not for a Wasm layer's container: its path is a JVM option of this container alone, so
+            // an init started for its kind would never be claimed.
+            if (layers.isEmpty()) {
+                if (pod.isPresent() && pod.get().equals(id)) request.initPoolForPodOf(initPool);
+                else request.initPool(initPool);
+            }
             Container container = Container.create(BundleState.store(bundle), request);
             io.closeProcessSide();
             InitTask task = new InitTask(id, bundle, new Stdio(r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal()), container);
@@ -329,6 +332,8 @@ public final class TaskService {
 
     /** Runs on the init's watcher thread once it is reaped. */
     private void onExit(InitTask task, ExitStatus exit) {
+        // A pod's sandbox: the init waiting for its containers ends first, so that the pod's cgroup empties.
+        if (initPool != null && task.containerId.equals(task.group)) initPool.endPod(task.containerId);
         synchronized (task) { // after Start's event, never between Start and its event
             ShimLog clog = log.with("id", task.containerId);
             try {

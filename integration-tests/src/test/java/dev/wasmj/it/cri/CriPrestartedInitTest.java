@@ -1,0 +1,146 @@
+package dev.wasmj.it.cri;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.wasmj.it.cri.proto.ContainerState;
+import dev.wasmj.it.cri.proto.NamespaceMode;
+import dev.wasmj.it.cri.proto.PodSandboxConfig;
+import dev.wasmj.it.support.RootOnly;
+import dev.wasmj.it.wasm.WasmFixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pod's pre-started init (docs/shim.md, "Pre-started inits"): once the sandbox exists, an init waits in the pod's
+ * cgroup, in the pod's network, IPC and UTS namespaces, at the lowest CPU priority; the pod's first container claims
+ * it (its process is that init, in the pod's shared namespaces and its own mount and pid ones, in its own cgroup, at
+ * normal priority on every thread), the next one waits; the pod's stop ends it and leaves the pod's cgroup empty.
+ * A pod whose cgroup has a memory limit gets none.
+ */
+class CriPrestartedInitTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path tmp;
+
+    @Test
+    void aPodsContainerClaimsTheInitThatWaitedInThePodAndThePodsStopEndsTheNext() throws Exception {
+        RootOnly.check();
+        try (CriFixture node = CriFixture.start(tmp, "16")) {
+            CriClient cri = node.cri();
+            String wasm = WasmFixture.probeImage(node.ctr(), tmp);
+            PodSandboxConfig pod = Pods.config("ahead", tmp.resolve("logs/ahead"), NamespaceMode.CONTAINER);
+            String podId = Pods.run(cri, pod);
+            long sandbox = Pods.sandboxPid(cri, podId);
+            String podCgroup = Pods.CGROUP_ROOT + "/ahead";
+
+            long waiting = awaitWaitingInit(podCgroup);
+            for (String ns : List.of("net", "ipc", "uts")) {
+                assertEquals(Pods.namespace(sandbox, ns), Pods.namespace(waiting, ns), "it waits in the pod's " + ns + " namespace");
+            }
+            assertTrue(niceness(waiting).stream().allMatch(n -> n == 19), "it waits at the lowest priority: " + niceness(waiting));
+
+            String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
+            cri.startContainer(app);
+            Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, WAIT);
+            long pid = Pods.containerPid(cri, app);
+            assertEquals(waiting, pid, "the container's process is the init that waited");
+            for (String ns : List.of("net", "ipc", "uts")) assertEquals(Pods.namespace(sandbox, ns), Pods.namespace(pid, ns), ns);
+            for (String ns : List.of("mnt", "pid")) assertNotEquals(Pods.namespace(sandbox, ns), Pods.namespace(pid, ns), ns);
+            assertEquals(podCgroup + "/" + app, Pods.cgroup(pid), "its cgroup is the container's");
+            assertTrue(niceness(pid).stream().allMatch(n -> n == 0), "every thread at normal priority: " + niceness(pid));
+            assertTrue(cri.containerStats(app).getStats().getMemory().getWorkingSetBytes().getValue() > 10L << 20,
+                    "the container is charged the JVM it runs in");
+
+            long next = awaitWaitingInit(podCgroup);
+            assertNotEquals(pid, next, "the next one waits for the pod's next container");
+            cri.stopPodSandbox(podId);
+            assertTrue(awaitGone(next), "the pod's stop ends its waiting init");
+            assertEquals(List.of(), parkedBelow(podCgroup), "and its cgroup");
+            cri.removePodSandbox(podId);
+        } finally {
+            assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
+        }
+    }
+
+    @Test
+    void aPodWithAMemoryLimitGetsNoInitAhead() throws Exception {
+        RootOnly.check();
+        Path limited = Path.of("/sys/fs/cgroup/memory").resolve(Pods.CGROUP_ROOT.substring(1)).resolve("limited");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(limited.getParent().getParent()), "no cgroup v1 memory hierarchy");
+        try (CriFixture node = CriFixture.start(tmp, "16")) {
+            CriClient cri = node.cri();
+            String wasm = WasmFixture.probeImage(node.ctr(), tmp);
+            Files.createDirectories(limited); // the kubelet's pod cgroup of a Guaranteed pod
+            Files.writeString(limited.resolve("memory.limit_in_bytes"), Long.toString(1L << 30));
+            PodSandboxConfig pod = Pods.config("limited", tmp.resolve("logs/limited"), NamespaceMode.CONTAINER);
+            String podId = Pods.run(cri, pod);
+            String app = Pods.create(cri, podId, pod, Pods.container("app", wasm, "sleep"));
+            cri.startContainer(app);
+            Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, WAIT);
+            Thread.sleep(2000); // time enough for an init to have started
+            assertEquals(List.of(), parkedBelow(Pods.CGROUP_ROOT + "/limited"), "no JVM counts against the pod's limit ahead of its containers");
+            assertTrue(node.containerd().logShows("has a memory limit: no init waits for its containers"), "the log says why");
+            cri.stopPodSandbox(podId);
+            cri.removePodSandbox(podId);
+        } finally {
+            assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
+        }
+    }
+
+    /** The process of the init that waits in the pod's cgroup, once there is one (and only one). */
+    private static long awaitWaitingInit(String podCgroup) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Long> pids = new ArrayList<>();
+            for (String dir : parkedBelow(podCgroup)) {
+                Path procs = memoryDir(podCgroup).resolve(dir).resolve("cgroup.procs");
+                for (String line : Files.readAllLines(procs)) if (!line.isBlank()) pids.add(Long.parseLong(line.trim()));
+            }
+            if (pids.size() > 1) throw new AssertionError("more than one init waits in " + podCgroup + ": " + pids);
+            if (pids.size() == 1) return pids.get(0);
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no init waits in " + podCgroup);
+    }
+
+    private static boolean awaitGone(long pid) throws InterruptedException {
+        for (int i = 0; i < 100 && Files.exists(Path.of("/proc/" + pid)); i++) Thread.sleep(50);
+        return !Files.exists(Path.of("/proc/" + pid));
+    }
+
+    /** The nice value of each thread of the process (field 19 of its tasks' stat). */
+    private static List<Integer> niceness(long pid) throws IOException {
+        List<Integer> values = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            }
+        }
+        return values;
+    }
+
+    private static Path memoryDir(String cgroup) {
+        Path memory = Path.of("/sys/fs/cgroup/memory").resolve(cgroup.substring(1));
+        return Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? memory : Path.of("/sys/fs/cgroup").resolve(cgroup.substring(1));
+    }
+
+    /** The names of the cgroups like a waiting init's directly below the pod's cgroup. */
+    private static List<String> parkedBelow(String podCgroup) throws IOException {
+        Path dir = memoryDir(podCgroup);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wasmj-ready-")).toList();
+        }
+    }
+}

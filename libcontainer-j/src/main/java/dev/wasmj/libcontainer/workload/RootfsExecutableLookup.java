@@ -1,0 +1,58 @@
+package dev.wasmj.libcontainer.workload;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds argv[0] as {@link ExecutableLookup} will inside the container, but earlier: before pivot_root, through
+ * the host's path of the rootfs. The two views agree only where no symlink is on the way (an absolute link
+ * points into the container after pivot_root, into the host before it), so the answer is given only then:
+ * empty means "not known before pivot_root", never "not there". An executor uses it to skip work a
+ * Linux program does not need (the wasmtime engine's library for a pod's pause container).
+ */
+public final class RootfsExecutableLookup {
+    private RootfsExecutableLookup() {}
+
+    /** The host path of the program the container will exec, if every path looked at on the way has no symlink. */
+    public static Optional<Path> find(Path rootfs, String argv0, String pathVariable, String cwd) {
+        for (String candidate : candidates(argv0, pathVariable, cwd)) {
+            Path host = rootfs;
+            boolean present = true;
+            for (Path name : Path.of(candidate)) {
+                // "." and ".." lexically: every name before them was checked to be no symlink
+                if (name.toString().equals(".")) continue;
+                if (name.toString().equals("..")) {
+                    if (!host.equals(rootfs)) host = host.getParent();
+                    continue;
+                }
+                host = host.resolve(name.toString());
+                if (Files.isSymbolicLink(host)) return Optional.empty(); // the views may differ from here on
+                if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+                    present = false; // absent in both views: execvp goes on to the next directory, as we do
+                    break;
+                }
+            }
+            if (present && ExecutableLookup.isExecutableFile(host)) return Optional.of(host);
+        }
+        return Optional.empty();
+    }
+
+    /** The container paths execvp tries, in order (as {@link ExecutableLookup#find}). */
+    static List<String> candidates(String argv0, String pathVariable, String cwd) {
+        List<String> paths = new ArrayList<>();
+        if (argv0.isEmpty()) return paths;
+        if (argv0.contains("/")) {
+            paths.add(Path.of(cwd).resolve(argv0).toString());
+            return paths;
+        }
+        String search = pathVariable == null ? ExecutableLookup.DEFAULT_PATH : pathVariable;
+        for (String dir : search.split(":")) {
+            paths.add(Path.of(cwd).resolve(dir.isEmpty() ? "." : dir).resolve(argv0).toString());
+        }
+        return paths;
+    }
+}
