@@ -312,7 +312,6 @@ struct spawn_args {
     int cgroup_fds;
     int unshare_cgroupns;
     int new_session;         /* 0: the caller's session; 1: setsid; 2: setsid, then fd 0 (a terminal) controls it */
-    int niceness;            /* 0: the caller's priority; else the child's nice value (its threads inherit it) */
     const char *cwd;         /* chdir after joining namespaces (the container's mount namespace), or NULL */
     struct credentials creds;
     const char *creds_step;
@@ -332,14 +331,14 @@ struct spawn_args {
 
 enum { STEP_NONE, STEP_SIGNALS, STEP_SETSID, STEP_CGROUP, STEP_SETNS, STEP_CGROUPNS, STEP_FDS, STEP_CHDIR,
        STEP_CREDENTIALS, STEP_EXEC, STEP_USERNS, STEP_USERNS_MAPS, STEP_USERNS_ROOT, STEP_UNSHARE, STEP_CLONE,
-       STEP_CTTY, STEP_NICE };
+       STEP_CTTY };
 static const char *const spawn_steps[] = {
     "spawn", "spawn: reset signals", "spawn: setsid", "spawn: join cgroup",
     "spawn: setns", "spawn: unshare(CLONE_NEWCGROUP)", "spawn: set up fds", "spawn: chdir",
     "spawn: credentials", "spawn: execve", "spawn: enter the user namespace",
     "spawn: wait for the user namespace's id maps", "spawn: become root of the user namespace (is container id 0 mapped?)",
     "spawn: unshare the other namespaces", "spawn: clone the init into its pid namespace",
-    "spawn: make fd 0 the controlling terminal", "spawn: setpriority"};
+    "spawn: make fd 0 the controlling terminal"};
 
 /* The JVM's handlers must never run in a child; SIG_IGN dispositions would survive execve. */
 static void reset_signal_handlers(void) {
@@ -374,8 +373,6 @@ static int spawn_child(void *p) {
     /* In two stages, stage 1 has done the signals, the cgroups and the namespaces already. */
     if (!a->two_stage) reset_signal_handlers();
     if (a->new_session && setsid() < 0) goto fail;
-    step = STEP_NICE;
-    if (a->niceness != 0 && setpriority(PRIO_PROCESS, 0, a->niceness) < 0) goto fail;
     if (!a->two_stage && join_cgroups_and_namespaces(a, &step) < 0) goto fail;
     step = STEP_CGROUPNS;
     /* After the cgroup move, so that the namespace's root is the container's own cgroup. */
@@ -541,7 +538,7 @@ JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArra
                              jintArray jcgroupFds, jint pidNsFd, jboolean unshareCgroupns,
                              jint newSession, jstring jcwd, jboolean applyCreds, jint uid, jint gid,
                              jintArray jgroups, jlongArray jcaps, jboolean noNewPrivs, jbyteArray jseccomp,
-                             jint seccompFlags, jint userNsFd, jstring juidMap, jstring jgidMap, jint niceness) {
+                             jint seccompFlags, jint userNsFd, jstring juidMap, jstring jgidMap) {
     (void)cls;
     struct spawn_args a;
     memset(&a, 0, sizeof a);
@@ -561,7 +558,6 @@ JNIEXPORT jint JNI_FN(spawn)(JNIEnv *env, jclass cls, jstring jpath, jobjectArra
     a.cgroup_fds = cg_len;
     a.unshare_cgroupns = unshareCgroupns;
     a.new_session = newSession;
-    a.niceness = niceness;
     a.cwd = jcwd == NULL ? NULL : dup_string(env, jcwd);
     sigemptyset(&a.child_mask);
 

@@ -2,14 +2,17 @@
  * wasmj-start: hands containerd's `start` of one container to the shim server that takes new groups of the
  * container's namespace (StartListener, docs/shim.md "Shared servers"), so that no JVM starts for the shim.
  *
- *   wasmj-start SOCKET ARGS...   (ARGS: start's arguments as containerd gave them; stdin: its options)
+ *   wasmj-start [-keep FILE] SOCKET ARGS...   (ARGS: start's arguments as containerd gave them; stdin: its options)
  *
  * Sends the working directory, ARGS, the environment and stdin; prints the server's answer on stdout and
  * exits 0; exits 3 when no server takes it (none listens, it is full, it went away): the launcher then starts
- * a server; exits 1 with the server's message on stderr when start failed there.
+ * a server; exits 1 with the server's message on stderr when start failed there. With -keep, stdin once read is
+ * written to FILE (made new, mode 0600) when no server takes it, for the launcher's fallback: the launcher
+ * need not copy containerd's options to a file of its own first (three processes fewer on every start).
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,9 +64,42 @@ static int write_all(int fd, const char *p, size_t n) {
     return 0;
 }
 
+static const char *keep_file;
+static struct buffer options;
+static int stdin_read;
+
+/* Not taken: what was read of stdin, and the rest of it, goes to the -keep file, so the caller still has it. */
+static int not_taken(void) {
+    if (!keep_file || !stdin_read) return NOT_TAKEN;
+    int out = open(keep_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (out < 0 && errno == EEXIST && unlink(keep_file) == 0) { /* left by a launcher of the same pid; never followed */
+        out = open(keep_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    }
+    if (out < 0) return 1; /* containerd's options would be lost: fail this start rather than start without them */
+    int ok = options.len == 0 || write_all(out, options.data, options.len) == 0;
+    char chunk[8192];
+    for (ssize_t n; ok && (n = read(0, chunk, sizeof chunk)) != 0;) {
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        ok = write_all(out, chunk, (size_t) n) == 0;
+    }
+    if (close(out) != 0 || !ok) {
+        unlink(keep_file);
+        return 1;
+    }
+    return NOT_TAKEN;
+}
+
 int main(int argc, char **argv) {
+    if (argc >= 3 && strcmp(argv[1], "-keep") == 0) {
+        keep_file = argv[2];
+        argv += 2;
+        argc -= 2;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: wasmj-start SOCKET ARGS...\n");
+        fprintf(stderr, "usage: wasmj-start [-keep FILE] SOCKET ARGS...\n");
         return 2;
     }
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -72,7 +108,7 @@ int main(int argc, char **argv) {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *) &addr, sizeof addr) != 0) return NOT_TAKEN;
 
-    struct buffer text = {0}, options = {0};
+    struct buffer text = {0};
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd)) return NOT_TAKEN;
     int ok = append_field(&text, cwd) == 0;
@@ -80,6 +116,7 @@ int main(int argc, char **argv) {
     ok = ok && append_field(&text, "") == 0;
     for (char **e = environ; ok && *e; e++) ok = append_field(&text, *e) == 0;
     char chunk[8192];
+    stdin_read = 1;
     for (ssize_t n; ok && (n = read(0, chunk, sizeof chunk)) != 0;) {
         if (n < 0) {
             if (errno == EINTR) continue;
@@ -87,11 +124,11 @@ int main(int argc, char **argv) {
         }
         ok = append(&options, chunk, (size_t) n) == 0;
     }
-    if (!ok) return NOT_TAKEN;
+    if (!ok) return not_taken();
     uint32_t len = htonl((uint32_t) text.len);
     if (write_all(fd, (const char *) &len, 4) || write_all(fd, text.data, text.len)
             || (options.len && write_all(fd, options.data, options.len))) {
-        return NOT_TAKEN;
+        return not_taken();
     }
     shutdown(fd, SHUT_WR);
 
@@ -105,14 +142,14 @@ int main(int argc, char **argv) {
         struct pollfd p = {.fd = fd, .events = POLLIN};
         if (left <= 0 || poll(&p, 1, (int) left) <= 0) {
             if (left > 0 && errno == EINTR) continue;
-            return NOT_TAKEN; /* no answer in time */
+            return not_taken(); /* no answer in time */
         }
         ssize_t n = read(fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
-        if (append(&reply, chunk, (size_t) n)) return NOT_TAKEN;
+        if (append(&reply, chunk, (size_t) n)) return not_taken();
     }
-    if (reply.len == 0) return NOT_TAKEN; /* the server went away */
+    if (reply.len == 0) return not_taken(); /* the server went away */
     switch (reply.data[0]) {
     case 'A':
         return write_all(1, reply.data + 1, reply.len - 1) ? 1 : 0;
@@ -121,6 +158,6 @@ int main(int argc, char **argv) {
         write_all(2, "\n", 1);
         return 1;
     default: /* 'F': full, or another build's server */
-        return NOT_TAKEN;
+        return not_taken();
     }
 }

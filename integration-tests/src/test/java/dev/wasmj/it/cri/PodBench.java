@@ -89,7 +89,8 @@ public final class PodBench {
                     create / baseCreate, start, start / baseStart, stats, stats / baseStats, per / 1024, per / basePer);
         }
         System.out.println("(containers: busybox sleep for runc, the Wasm probe's sleep for ours; PSS per container: ten in one"
-                + " pod, the pod's shim, holder and containers' processes together, divided by ten)");
+                + " pod, the pod's shim and every process in the pod's cgroup (holder, containers, an init waiting for the"
+                + " pod's next container) together, divided by ten)");
     }
 
     /** The long-running container of a pod of this handler: busybox sleep for runc, the Wasm probe for ours. */
@@ -107,16 +108,20 @@ public final class PodBench {
         try {
             String podId = Pods.run(cri, pod);
             long holder = Pods.sandboxPid(cri, podId);
-            List<Long> pids = new ArrayList<>(List.of(holder, parentOf(holder)));
+            long shim = parentOf(holder);
             for (int i = 0; i < 10; i++) {
                 String id = Pods.create(cri, podId, pod, sleeper(handler, "c" + i));
                 cri.startContainer(id);
                 Pods.awaitState(cri, id, dev.wasmj.it.cri.proto.ContainerState.CONTAINER_RUNNING, java.time.Duration.ofSeconds(30));
-                pids.add(Pods.containerPid(cri, id));
             }
             sleepQuietly(3000); // settled: every start's work done
+            // The shim, and every process in the pod's cgroup: the holder, the containers' processes, and an init
+            // that waits there for the pod's next container (ours).
+            java.util.Set<Long> pids = new java.util.TreeSet<>(processesInCgroup(Pods.CGROUP_ROOT + "/" + name));
+            pids.add(holder);
+            pids.add(shim);
             long total = 0;
-            for (long pid : pids.stream().distinct().toList()) total += pssKib(pid);
+            for (long pid : pids) total += pssKib(pid);
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
             return total / 10.0;
@@ -163,6 +168,21 @@ public final class PodBench {
         } finally {
             Pods.handler = before;
         }
+    }
+
+    /** Every process in the cgroup and below it, from the memory hierarchy (or the unified one). */
+    private static List<Long> processesInCgroup(String cgroup) throws IOException {
+        Path memory = Path.of("/sys/fs/cgroup/memory");
+        Path dir = (Files.isDirectory(memory) ? memory : Path.of("/sys/fs/cgroup")).resolve(cgroup.substring(1));
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(dir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                for (String line : Files.readAllLines(d.resolve("cgroup.procs"))) {
+                    if (!line.isBlank()) pids.add(Long.parseLong(line.trim()));
+                }
+            }
+        }
+        return pids;
     }
 
     private static long parentOf(long pid) throws IOException {

@@ -162,7 +162,11 @@ public final class InitPool implements AutoCloseable {
             if (closed || capacity == 0 || starting.contains(profile)) return;
             if (waiting.keySet().stream().anyMatch(i -> i.profile().equals(profile))) return;
             if (!profile.joined().isEmpty()) {
-                if (podOf(profile) == null) return; // its pod ended, or is not one this server created
+                String pod = podOf(profile);
+                if (pod == null) return; // its pod ended, or is not one this server created
+                // one per pod: a container of another kind (another heap size) replaces the pod's waiting one
+                evicted = waiting.keySet().stream().filter(i -> i.profile().joinsAnyOf(pods.get(pod))).findFirst().orElse(null);
+                if (evicted != null) waiting.remove(evicted);
             } else if (waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).count()
                     + starting.stream().filter(p -> p.joined().isEmpty()).count() >= capacity) {
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).findFirst().orElse(null);

@@ -103,9 +103,6 @@ public final class InitLauncher {
             for (int slot = 1; slot < InitFds.FIRST_PRESERVED + profile.preservedFds(); slot++) {
                 if (slot != InitFds.SYNC) spawn.fd(slot, devNull);
             }
-            // At the lowest priority until its claim: its boot must not slow down the start of the container (or
-            // of the pod's sandbox) it was started beside.
-            spawn.niceness(WAITING_NICENESS);
             spawn.newNamespaces(profile.newNamespaces());
             for (LaunchProfile.JoinedNamespace ns : profile.joined()) {
                 // A /proc/<pid> path names another process's namespace once that pid ended and was reused: the path
@@ -117,6 +114,15 @@ public final class InitLauncher {
             }
             for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
         });
+        // At the lowest priority until its claim: its boot must not slow down the start of the container (or of the
+        // pod's sandbox) it was started beside. Set now, after its exec (the spawn returns then), while its JVM has
+        // one thread, which every later one inherits it from; not in the spawn's child, which would hold this
+        // server's fds at that priority until its exec.
+        try {
+            sys.setGroupPriority(spawned.pid(), WAITING_NICENESS);
+        } catch (SyscallException e) {
+            // it boots at the normal priority
+        }
         return new PrestartedInit(sys, spawned.pid(), spawned.syncFd(), profile);
     }
 

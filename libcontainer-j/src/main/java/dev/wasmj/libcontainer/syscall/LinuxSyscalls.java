@@ -18,7 +18,7 @@ final class LinuxSyscalls implements Syscalls {
                 c == null ? 0 : c.uid(), c == null ? 0 : c.gid(), c == null ? null : c.additionalGids(),
                 c == null ? null : c.capabilities(), c != null && c.noNewPrivileges(),
                 c == null ? null : c.seccompFilter(), c == null ? 0 : c.seccompFlags(), r.userNamespaceFd(),
-                r.uidMap(), r.gidMap(), r.niceness());
+                r.uidMap(), r.gidMap());
     }
 
     @Override

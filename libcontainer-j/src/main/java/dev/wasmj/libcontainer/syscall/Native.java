@@ -14,8 +14,7 @@ final class Native {
     static native int spawn(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int cloneFlags,
             int[] setnsFdTypePairs, int[] cgroupProcsFds, int pidNsFd, boolean unshareCgroupNs, int session,
             String cwd, boolean applyCredentials, int uid, int gid, int[] groups, long[] capabilities,
-            boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags, int userNsFd, String uidMap, String gidMap,
-            int niceness);
+            boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags, int userNsFd, String uidMap, String gidMap);
 
     static native void execWorkload(String path, String[] argv, String[] envp, int[] fdMap, int closeFrom, int uid,
             int gid, int[] groups, long[] capabilities, boolean noNewPrivileges, byte[] seccompFilter, int seccompFlags);

@@ -30,7 +30,6 @@ public final class SpawnRequest {
     private final boolean newCgroupNamespace;
     private final boolean newSession;
     private final boolean controllingTerminal;
-    private final int niceness;
     private final String cwd;
     private final Credentials credentials;
     private final int userNamespaceFd;
@@ -49,7 +48,6 @@ public final class SpawnRequest {
         this.newCgroupNamespace = b.newCgroupNamespace;
         this.newSession = b.newSession;
         this.controllingTerminal = b.controllingTerminal;
-        this.niceness = b.niceness;
         this.cwd = b.cwd;
         this.credentials = b.credentials;
         this.userNamespaceFd = b.userNamespaceFd;
@@ -132,11 +130,6 @@ public final class SpawnRequest {
         return newSession;
     }
 
-    /** The child's nice value, which its threads inherit; 0 keeps the caller's. */
-    public int niceness() {
-        return niceness;
-    }
-
     /** Whether the child's fd 0, a terminal, becomes the controlling terminal of its new session (as exec -t). */
     public boolean controllingTerminal() {
         return controllingTerminal;
@@ -177,7 +170,6 @@ public final class SpawnRequest {
         private boolean newCgroupNamespace;
         private boolean newSession;
         private boolean controllingTerminal;
-        private int niceness;
         private String cwd;
         private Credentials credentials;
         private int userNamespaceFd = -1;
@@ -244,12 +236,6 @@ public final class SpawnRequest {
 
         public Builder newSession(boolean value) {
             newSession = value;
-            return this;
-        }
-
-        /** A nice value for the child (1 to 19: less CPU when others want it), set before it execs. */
-        public Builder niceness(int value) {
-            niceness = value;
             return this;
         }
 

@@ -209,6 +209,14 @@ class InitPoolTest {
         assertTrue(pool.claim(POD).isPresent());
         pool.refill(POD);
         awaitSize(1);
+        LaunchProfile smallerHeap = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", POD.newNamespaces(),
+                POD.joined(), 0, "/pods/p1");
+        pool.refill(smallerHeap);
+        Thread.sleep(100);
+        awaitSize(1);
+        assertTrue(pool.claim(POD).isEmpty() && pool.claim(smallerHeap).isPresent(), "one per pod: the newer kind replaced it");
+        pool.refill(POD);
+        awaitSize(1);
         int kills = sys.callsStartingWith("kill").size();
         pool.endPod("sandbox-1");
         assertEquals(0, pool.size(), "the pod's waiting init ends with its sandbox");
