@@ -72,6 +72,51 @@ class CriPrestartedInitTest {
         }
     }
 
+    /**
+     * A pod's sandbox claims an init started for any pod's sandbox: it waited beside the pods' cgroups in an empty
+     * network namespace of its own; claimed, it joins the pod's network (its pause process has the pod's interface),
+     * is moved into the sandbox's cgroup (the one it waited in goes), runs at normal priority, and the pod's
+     * containers join the pod's network through it.
+     */
+    @Test
+    void aPodsSandboxClaimsTheInitStartedAheadForSandboxes() throws Exception {
+        RootOnly.check();
+        try (CriFixture node = CriFixture.start(tmp, "16")) {
+            CriClient cri = node.cri();
+            String wasm = WasmFixture.probeImage(node.ctr(), tmp);
+            PodSandboxConfig first = Pods.config("first", tmp.resolve("logs/first"), NamespaceMode.CONTAINER);
+            String firstId = Pods.run(cri, first); // a fresh init; after it, one starts for the next sandbox
+            long waiting = awaitWaitingInit(Pods.CGROUP_ROOT);
+            String birthNetwork = Pods.namespace(waiting, "net");
+            assertNotEquals(Pods.namespace(ProcessHandle.current().pid(), "net"), birthNetwork, "it waits outside the host's network");
+            assertNotEquals(Pods.namespace(Pods.sandboxPid(cri, firstId), "net"), birthNetwork, "and outside any pod's");
+            String parked = parkedBelow(Pods.CGROUP_ROOT).get(0);
+
+            PodSandboxConfig second = Pods.config("second", tmp.resolve("logs/second"), NamespaceMode.CONTAINER);
+            String secondId = Pods.run(cri, second);
+            long sandbox = Pods.sandboxPid(cri, secondId);
+            assertEquals(waiting, sandbox, "the second pod's sandbox is the init that waited");
+            assertTrue(Files.readSymbolicLink(Path.of("/proc/" + sandbox + "/exe")).toString().endsWith("/pause"), "exec'd");
+            assertNotEquals(birthNetwork, Pods.namespace(sandbox, "net"), "in the pod's network now");
+            assertTrue(Files.readString(Path.of("/proc/" + sandbox + "/net/dev")).contains("eth0"), "the pod's interface");
+            assertTrue(!cri.podSandboxStatus(secondId).getStatus().getNetwork().getIp().isEmpty(), "and its address");
+            assertTrue(Pods.cgroup(sandbox).startsWith(Pods.CGROUP_ROOT + "/second/"), "in the sandbox's cgroup: " + Pods.cgroup(sandbox));
+            assertTrue(!parkedBelow(Pods.CGROUP_ROOT).contains(parked), "the cgroup it waited in is gone");
+            assertTrue(niceness(sandbox).stream().allMatch(n -> n == 0), "normal priority: " + niceness(sandbox));
+
+            String app = Pods.create(cri, secondId, second, Pods.container("app", wasm, "sleep"));
+            cri.startContainer(app);
+            Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, WAIT);
+            assertEquals(Pods.namespace(sandbox, "net"), Pods.namespace(Pods.containerPid(cri, app), "net"), "the pod's network");
+            for (String pod : List.of(firstId, secondId)) {
+                cri.stopPodSandbox(pod);
+                cri.removePodSandbox(pod);
+            }
+        } finally {
+            assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
+        }
+    }
+
     @Test
     void aPodWithAMemoryLimitGetsNoInitAhead() throws Exception {
         RootOnly.check();

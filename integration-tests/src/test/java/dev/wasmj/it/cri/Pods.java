@@ -118,13 +118,32 @@ final class Pods {
                 if (!Files.isDirectory(root)) continue;
                 try (Stream<Path> dirs = Files.walk(root)) {
                     for (Path d : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
-                        if (!d.equals(root) && !d.getParent().equals(root)) left.add(d); // a container's cgroup
-                        Files.deleteIfExists(d);
+                        // a container's cgroup; or below the root, a pod's, or where an init waited for any pod's sandbox
+                        if (!d.equals(root) && !d.getParent().equals(root)) left.add(d);
+                        deleteCgroup(d);
                     }
                 }
             }
         }
         return left;
+    }
+
+    /** rmdir, retried for up to 2 s: an init killed with its shim at the fixture's close may still be exiting. */
+    private static void deleteCgroup(Path dir) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.deleteIfExists(dir);
+                return;
+            } catch (IOException e) {
+                if (attempt >= 20) throw e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The process holding a pod's namespaces: its pause container's, or the shim's namespace holder. */

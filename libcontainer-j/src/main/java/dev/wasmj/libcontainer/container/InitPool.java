@@ -73,10 +73,14 @@ public final class InitPool implements AutoCloseable {
         }
     }
 
+    /** How long after a pod's sandbox the init for the next sandbox starts. */
+    static final Duration NEXT_SANDBOX_DELAY = Duration.ofMillis(300);
+
     /** How long a pod's init waits unclaimed: a pod's containers are created within seconds of its sandbox. */
     static final Duration POD_IDLE = Duration.ofSeconds(30);
 
     private final int capacity;
+    private final boolean podInits;
     private final Duration idle;
     private final Consumer<String> log;
     private final Spawner spawner;
@@ -93,13 +97,14 @@ public final class InitPool implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param capacity how many may wait at once; 0 turns the pool off
+     * @param capacity how many may wait at once for containers of no pod and for pods' sandboxes; 0: none
+     * @param podInits whether pods' containers get inits started ahead in their pod ({@link #prestartForPod})
      * @param idle how long one may wait unclaimed
      * @param log debug lines
      */
-    public static InitPool create(Syscalls sys, int capacity, Duration idle, Consumer<String> log) {
+    public static InitPool create(Syscalls sys, int capacity, boolean podInits, Duration idle, Consumer<String> log) {
         InitLauncher launcher = new InitLauncher(sys);
-        return new InitPool(capacity, idle, log, (profile, cgroupPath) -> {
+        return new InitPool(capacity, podInits, idle, log, (profile, cgroupPath) -> {
             CgroupManager parking = Cgroups.forContainer(cgroupPath, "ready");
             parking.create();
             try {
@@ -111,16 +116,17 @@ public final class InitPool implements AutoCloseable {
         });
     }
 
-    InitPool(int capacity, Duration idle, Consumer<String> log, Spawner spawner) {
+    InitPool(int capacity, boolean podInits, Duration idle, Consumer<String> log, Spawner spawner) {
         this.capacity = capacity;
+        this.podInits = podInits;
         this.idle = idle;
         this.log = log;
         this.spawner = spawner;
-        if (capacity > 0) worker.scheduleWithFixedDelay(this::removeEnded, 2, 2, TimeUnit.SECONDS);
+        if (enabled()) worker.scheduleWithFixedDelay(this::removeEnded, 2, 2, TimeUnit.SECONDS);
     }
 
     public boolean enabled() {
-        return capacity > 0;
+        return capacity > 0 || podInits;
     }
 
     /** How many wait now. */
@@ -159,7 +165,7 @@ public final class InitPool implements AutoCloseable {
     public void refill(LaunchProfile profile) {
         ReadyInit evicted = null;
         synchronized (this) {
-            if (closed || capacity == 0 || starting.contains(profile)) return;
+            if (closed || !enabled() || starting.contains(profile)) return;
             if (waiting.keySet().stream().anyMatch(i -> i.profile().equals(profile))) return;
             if (!profile.joined().isEmpty()) {
                 String pod = podOf(profile);
@@ -167,6 +173,8 @@ public final class InitPool implements AutoCloseable {
                 // one per pod: a container of another kind (another heap size) replaces the pod's waiting one
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joinsAnyOf(pods.get(pod))).findFirst().orElse(null);
                 if (evicted != null) waiting.remove(evicted);
+            } else if (capacity == 0) {
+                return;
             } else if (waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).count()
                     + starting.stream().filter(p -> p.joined().isEmpty()).count() >= capacity) {
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).findFirst().orElse(null);
@@ -180,7 +188,10 @@ public final class InitPool implements AutoCloseable {
             evicted.discard();
         }
         try {
-            worker.execute(() -> start(profile));
+            // The next sandbox's init after the pod's own: that one is wanted first (the pod's containers are created
+            // right after its sandbox), and the two boots would share the CPU.
+            long delay = profile.joinedAtClaim() != 0 ? NEXT_SANDBOX_DELAY.toMillis() : 0;
+            worker.schedule(() -> start(profile), delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
             synchronized (this) {
                 starting.remove(profile);
@@ -195,7 +206,7 @@ public final class InitPool implements AutoCloseable {
      */
     public void prestartForPod(String sandboxId, LaunchProfile members) {
         synchronized (this) {
-            if (closed || capacity == 0 || members.joined().isEmpty()) return;
+            if (closed || !podInits || members.joined().isEmpty()) return;
             pods.put(sandboxId, members.joined());
         }
         refill(members);

@@ -11,10 +11,12 @@ import dev.wasmj.libcontainer.process.PrestartedInit;
 import dev.wasmj.libcontainer.syscall.CloneFlags;
 import dev.wasmj.libcontainer.syscall.MountFlags;
 import dev.wasmj.libcontainer.syscall.Syscalls;
+import dev.wasmj.libcontainer.workload.RootfsExecutableLookup;
 import dev.wasmj.oci.runtime.LinuxResources;
 import dev.wasmj.oci.runtime.Spec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -26,11 +28,11 @@ import java.util.function.Consumer;
  */
 final class InitStarter {
     /**
-     * The running init; whether it was pre-started; the profile for the pool's next one, which the caller asks for
-     * ({@link #refill}) once this one has its plan: the next JVM boots while this one sets up, ready sooner for a
-     * create that follows right after.
+     * The running init; whether it was pre-started; its own profile; the profile for the pool's next one (a
+     * sandbox's kind, else its own), which the caller asks for ({@link #refill}) once this one has its plan: the
+     * next JVM boots while this one sets up, ready sooner for a create that follows right after.
      */
-    record Started(InitProcess init, boolean claimed, Optional<LaunchProfile> profile) {}
+    record Started(InitProcess init, boolean claimed, Optional<LaunchProfile> profile, Optional<LaunchProfile> next) {}
 
     private final Syscalls sys;
     private final Consumer<String> debug;
@@ -46,11 +48,16 @@ final class InitStarter {
         InitLauncher launcher = new InitLauncher(sys);
         Optional<LaunchProfile> profile = poolable(pool, plan, options, cgroups)
                 ? launcher.profile(options, plan.executor(), cgroups.path()) : Optional.empty();
-        if (profile.isPresent() && !podSandbox) {
-            Optional<InitPool.ReadyInit> ready = pool.claim(profile.get());
+        // A sandbox claims an init started for any pod's sandbox; others one of their own profile.
+        Optional<LaunchProfile> kind = !podSandbox ? profile
+                : sandboxPoolable(pool, plan, rootfs) ? launcher.sandboxProfile(options, plan.executor(), cgroups.path())
+                : Optional.empty();
+        if (kind.isPresent()) {
+            Optional<InitPool.ReadyInit> ready = pool.claim(kind.get());
             if (ready.isPresent()) {
-                InitProcess init = claim(id, ready.get(), spec, rootfs, plan, options, cgroups, created);
-                if (init != null) return new Started(init, true, profile);
+                InitProcess init = podSandbox ? claimMoving(id, ready.get(), spec, rootfs, plan, options, cgroups, created)
+                        : claim(id, ready.get(), spec, rootfs, plan, options, cgroups, created);
+                if (init != null) return new Started(init, true, profile, kind);
             } else {
                 debug.accept("create " + id + ": no pre-started init of its kind waits: starting one");
             }
@@ -59,7 +66,7 @@ final class InitStarter {
         created.run();
         applyLimits(spec, cgroups);
         return new Started(profile.isPresent() ? launcher.launch(plan, options, profile.get().command())
-                : launcher.launch(plan, options), false, profile);
+                : launcher.launch(plan, options), false, profile, kind);
     }
 
     /**
@@ -76,17 +83,31 @@ final class InitStarter {
     }
 
     /**
+     * Whether an init started ahead for any pod's sandbox could be this one's: a pool, no shared propagation (as
+     * {@link #poolable}), and an entrypoint known to be a Linux program, exec'd from the init's main thread, so that
+     * what its JVM was charged before its claim, and its threads outside the pod's network, go at that execve
+     * ({@link LaunchProfile#forSandboxes}).
+     */
+    private static boolean sandboxPoolable(InitPool pool, InitPlan plan, Path rootfs) {
+        if (pool == null || !pool.enabled()) return false;
+        if ((plan.rootPropagation() & MountFlags.SHARED) != 0) return false;
+        if (plan.mounts().stream().anyMatch(m -> (m.propagation() & MountFlags.SHARED) != 0)) return false;
+        InitPlan.ProcessPlan process = plan.process();
+        if (process.args().isEmpty()) return false;
+        String path = process.env().stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).findFirst().orElse(null);
+        return RootfsExecutableLookup.findLinuxProgram(rootfs, process.args().get(0), path, process.cwd()).isPresent();
+    }
+
+    /**
      * Asks the pool for the next init of this create's kind; after a pod's sandbox, for the first of the pod's
      * containers, unless the pod's cgroup has a memory limit: a waiting JVM would count against it before any
      * container of the pod asked for one (docs/performance.md).
      */
     void refill(String id, InitPool pool, boolean podSandbox, Started started) {
-        if (pool == null || started.profile().isEmpty()) return;
+        if (pool == null) return;
+        started.next().ifPresent(pool::refill);
+        if (!podSandbox || started.profile().isEmpty()) return;
         LaunchProfile profile = started.profile().get();
-        if (!podSandbox) {
-            pool.refill(profile);
-            return;
-        }
         if (podMemoryLimited(profile.cgroupParent())) {
             debug.accept("create " + id + ": the pod's cgroup " + profile.cgroupParent() + " has a memory limit: no init waits for its containers");
             return;
@@ -107,14 +128,13 @@ final class InitStarter {
     private InitProcess claim(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
             LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
         PrestartedInit ready = claimed.init();
-        String why = ready.cannotSee(bindSources(plan));
+        List<Path> mounts = new ArrayList<>();
+        String why = mountsToSend(ready, rootfs, plan, mounts);
         if (why != null) {
             debug.accept("create " + id + ": " + why + ": starting a fresh init");
             claimed.discard();
             return null;
         }
-        // A rootfs mounted after it was born reaches it only where / propagates mounts: else a copy goes with the claim.
-        boolean sendRootfs = ready.cannotSee(List.of(rootfs)) != null;
         // The fds first (the init acknowledges them, its rootfs attached); then its cgroup becomes the container's
         // and takes the limits; only then the plan, so that nothing of its set-up runs unlimited. Until the plan
         // went, nothing it did reaches beyond its own namespaces: a failure discards it and starts a fresh init;
@@ -125,7 +145,7 @@ final class InitStarter {
         long[] at = new long[4];
         try {
             at[0] = System.nanoTime();
-            init = ready.handOver(options, sendRootfs ? rootfs : null);
+            init = ready.handOver(options, mounts);
             at[1] = System.nanoTime();
             cgroups.adoptLimitedSide(claimed.parking());
             adopted = true;
@@ -158,10 +178,86 @@ final class InitStarter {
         created.run();
         debug.accept("create " + id + ": claimed the init pre-started " + ready.ageMillis() + " ms ago (pid " + ready.pid()
                 + ", cgroup " + claimed.parking().path() + " is now " + cgroups.path()
-                + (sendRootfs ? ", the rootfs mount sent with the claim" : "") + "; fds taken in " + (at[1] - at[0]) / 1_000_000
+                + (mounts.isEmpty() ? "" : ", the mounts of " + mounts + " sent with the claim") + "; fds taken in " + (at[1] - at[0]) / 1_000_000
                 + " ms, cgroup taken over in " + (at[2] - at[1]) / 1_000_000 + " ms, limits in " + (at[3] - at[2]) / 1_000_000
                 + " ms, then its tracking side in " + (System.nanoTime() - at[3]) / 1_000_000 + " ms)");
         return init;
+    }
+
+    /**
+     * The claim of an init started for any pod's sandbox: like {@link #claim}, except that its main thread joins the
+     * sandbox's network namespace with the fds, and that its cgroup is not renamed but the init moved into the
+     * sandbox's cgroup, made and limited first: its cgroup was beside the pods', not in this pod's. What it was
+     * charged before goes at the sandbox program's execve (and the init refuses to run anything in its JVM). Null,
+     * with it discarded, when it cannot serve.
+     */
+    private InitProcess claimMoving(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
+            LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
+        PrestartedInit ready = claimed.init();
+        List<Path> mounts = new ArrayList<>();
+        String why = mountsToSend(ready, rootfs, plan, mounts);
+        if (why != null) {
+            debug.accept("create " + id + ": " + why + ": starting a fresh init");
+            claimed.discard();
+            return null;
+        }
+        InitProcess init = null;
+        boolean made = false;
+        boolean planSent = false;
+        long[] at = new long[3];
+        try {
+            at[0] = System.nanoTime();
+            init = ready.handOver(options, mounts);
+            at[1] = System.nanoTime();
+            cgroups.create();
+            made = true;
+            applyLimits(spec, cgroups);
+            cgroups.addProcess(ready.pid());
+            at[2] = System.nanoTime();
+            init.channel().sendPlan(plan);
+            planSent = true;
+        } catch (IOException | RuntimeException e) {
+            debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
+                    + ": starting a fresh init");
+            claimed.discard(); // killed and reaped first, so that the sandbox's cgroup can go
+            if (made) {
+                try {
+                    cgroups.destroy();
+                } catch (IOException | RuntimeException ignored) {
+                    // made again (existing is fine) and removed with the container
+                }
+            }
+            if (planSent) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            return null;
+        }
+        try {
+            claimed.parking().destroy(); // empty now
+        } catch (IOException | RuntimeException e) {
+            debug.accept("create " + id + ": cgroup " + claimed.parking().path() + " stays until the next sweep: " + e.getMessage());
+        }
+        created.run();
+        debug.accept("create " + id + ": claimed the init pre-started for pod sandboxes " + ready.ageMillis() + " ms ago (pid "
+                + ready.pid() + ", moved from cgroup " + claimed.parking().path() + " to " + cgroups.path()
+                + (mounts.isEmpty() ? "" : ", the mounts of " + mounts + " sent with the claim") + "; fds and network taken in "
+                + (at[1] - at[0]) / 1_000_000 + " ms, cgroup made, limited and joined in " + (at[2] - at[1]) / 1_000_000 + " ms)");
+        return init;
+    }
+
+    /**
+     * What the waiting init does not see as we do, of the container's rootfs and bind sources, into {@code send}:
+     * each was mounted after it was born, where / does not pass mounts on to its mount namespace, and a copy of its
+     * mount goes with the claim (the rootfs; a pod's /dev/shm, which containerd mounts for each pod). Returns why it
+     * cannot serve instead, when a bind source differs otherwise (a file or directory below a later mount).
+     */
+    private static String mountsToSend(PrestartedInit ready, Path rootfs, InitPlan plan, List<Path> send) {
+        if (ready.cannotSee(List.of(rootfs)) != null) send.add(rootfs);
+        for (Path source : bindSources(plan)) {
+            String why = ready.cannotSee(List.of(source));
+            if (why == null || send.contains(source)) continue;
+            if (!PrestartedInit.isMountPointHere(source) || source.toString().contains("|")) return why;
+            send.add(source);
+        }
+        return null;
     }
 
     /** Every bind mount's source: what the init's mount namespace must show as ours does. */

@@ -41,6 +41,7 @@ public final class ContainerInit {
     private final InitLog log;
     private final WorkloadContext workload;
     private StartReport startReport;
+    private String execOnlyBecause;
 
     public ContainerInit(Syscalls sys, SyncChannel channel, InitPlan plan, Executor executor, InitLog log) {
         this.sys = sys;
@@ -49,6 +50,11 @@ public final class ContainerInit {
         this.executor = executor;
         this.log = log;
         this.workload = new WorkloadContext(plan.containerId(), plan.rootfs(), plan.process(), plan.preservedFds(), sys);
+    }
+
+    /** The workload must be a program exec'd from this thread, not a module run in this JVM, for this reason. */
+    public void requireExec(String because) {
+        execOnlyBecause = because;
     }
 
     /** Everything up to READY. Throws with a message for the user when the container cannot be created. */
@@ -83,6 +89,10 @@ public final class ContainerInit {
         new ProcessAttributes(sys, log).apply(plan.process());
         executor.validate(workload);
         if (executor.runsInProcess()) {
+            if (execOnlyBecause != null) {
+                throw new ExecutorException((plan.process().args().isEmpty() ? "the entrypoint" : plan.process().args().get(0))
+                        + " is not a Linux program, and " + execOnlyBecause);
+            }
             refuseAFilterTheJvmCannotLiveUnder();
             refuseAJoinedMountNamespace();
         }

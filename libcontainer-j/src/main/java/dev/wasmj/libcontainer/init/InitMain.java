@@ -1,5 +1,6 @@
 package dev.wasmj.libcontainer.init;
 
+import dev.wasmj.libcontainer.process.ClaimMessage;
 import dev.wasmj.libcontainer.process.InitFds;
 import dev.wasmj.libcontainer.process.InitPlan;
 import dev.wasmj.libcontainer.process.SyncChannel;
@@ -56,14 +57,17 @@ public final class InitMain {
         int startGate;
         int ready = flags.indexOf(READY);
         Executor warm = ready >= 0 && ready + 1 < args.length ? warmUp(args[ready + 1], log) : null;
+        boolean joinedNetworkLate = false;
         try {
             if (ready >= 0) {
                 receiveHostMountsOnly(sys);
                 steps.done("warm-up");
-                if (!ClaimedFds.await(sys)) { // never claimed: its pool or its server ended
+                ClaimMessage claim = ClaimedFds.await(sys);
+                if (claim == null) { // never claimed: its pool or its server ended
                     leaveCgroup(flags.subList(ready + 2, flags.size()));
                     Runtime.getRuntime().halt(0);
                 }
+                joinedNetworkLate = claim.joinsNetwork();
                 channel.send(SyncChannel.Type.CLAIMED, "");
                 steps.done("claim");
             }
@@ -71,6 +75,9 @@ public final class InitMain {
             log = InitLog.onSystemErr(plan.containerId(), debug);
             Executor executor = warm != null && args[ready + 1].equals(plan.executor()) ? warm : executor(plan.executor());
             init = new ContainerInit(sys, channel, plan, executor, log);
+            // Only this thread is in the pod's network namespace, and the JVM was charged elsewhere before its claim:
+            // fine for a program exec'd from this thread (the rest of the JVM goes at its execve), not for a module.
+            if (joinedNetworkLate) init.requireExec("this init was started ahead for a pod's sandbox, a Linux program");
             steps.done("plan");
             startGate = init.setUp(steps);
             channel.send(SyncChannel.Type.READY, steps.summary());

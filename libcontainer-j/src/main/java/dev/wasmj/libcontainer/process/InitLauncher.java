@@ -85,6 +85,11 @@ public final class InitLauncher {
         return LaunchProfile.of(options, command(options, executor, new InitJvmArchive(sys)), executor, cgroupPath);
     }
 
+    /** The profile of an init started ahead for any pod sandbox like this launch's ({@link LaunchProfile#forSandboxes}). */
+    public Optional<LaunchProfile> sandboxProfile(LaunchOptions options, String executor, String cgroupPath) {
+        return LaunchProfile.forSandboxes(options, command(options, executor, new InitJvmArchive(sys)), executor, cgroupPath);
+    }
+
     /**
      * Starts an init JVM for a container that does not exist yet: born in the namespaces of the profile and in the
      * cgroup whose {@code cgroup.procs} files are given (made by the caller), with /dev/null in every fd slot the

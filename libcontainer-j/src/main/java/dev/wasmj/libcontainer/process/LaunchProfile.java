@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param executor the {@link dev.wasmj.libcontainer.workload.Executor} it warms up while it waits
  * @param newNamespaces the CloneFlags.NEW* of the namespaces it creates
  * @param joined the existing namespaces it joins (a pod's), ordered by type
+ * @param joinedAtClaim the CloneFlags.NEW* of the namespaces its main thread joins at its claim (a sandbox's network:
+ *     {@link #forSandboxes}); 0 for all other inits
  * @param preservedFds how many preserved fds it carries (slots from {@link InitFds#FIRST_PRESERVED})
  * @param cgroupParent the parent of its cgroup, where a pre-started one waits in a cgroup of its own
  */
 public record LaunchProfile(List<String> command, String executor, int newNamespaces, List<JoinedNamespace> joined,
-        int preservedFds, String cgroupParent) {
+        int joinedAtClaim, int preservedFds, String cgroupParent) {
     /**
      * The namespaces a pod's containers share with its sandbox: joined by setns, which the kernel allows a spawn
      * to do for these (and a pre-started init keeps from its spawn, as any init).
@@ -84,7 +86,35 @@ public record LaunchProfile(List<String> command, String executor, int newNamesp
         int slash = cgroupPath.lastIndexOf('/');
         if (slash < 0) return Optional.empty();
         String parent = slash == 0 ? "/" : cgroupPath.substring(0, slash);
-        return Optional.of(new LaunchProfile(command, executor, options.newNamespaces, joined, options.preservedFds.size(), parent));
+        return Optional.of(new LaunchProfile(command, executor, options.newNamespaces, joined, 0, options.preservedFds.size(), parent));
+    }
+
+    /**
+     * The profile of an init started ahead for any pod's sandbox (pause) container like this one, or empty. Its spawn
+     * cannot know the next pod: it is born in an empty network namespace of its own, its main thread joins the pod's
+     * at its claim ({@link PrestartedInit#handOver}), and it waits in a cgroup beside the pods' cgroups (below the
+     * parent of this sandbox's pod), to be moved into the sandbox's at its claim. Both are only right for a program
+     * exec'd from that thread, which the caller checks: the JVM's other threads, and what it was charged before its
+     * claim, go at the execve. So: the sandbox joins a network namespace by path and no other namespace, creates no
+     * user or cgroup namespace (a cgroup namespace made at the spawn would have the waiting cgroup as its root), and
+     * carries no preserved fds.
+     */
+    static Optional<LaunchProfile> forSandboxes(LaunchOptions options, List<String> command, String executor, String cgroupPath) {
+        if (options.uidMap != null || options.gidMap != null || !options.preservedFds.isEmpty()) return Optional.empty();
+        if (options.joined.size() != 1 || options.joined.get(0).cloneFlag() != CloneFlags.NEWNET) return Optional.empty();
+        if ((options.newNamespaces & (CloneFlags.NEWCGROUP | CloneFlags.NEWNET | CloneFlags.NEWUSER)) != 0) return Optional.empty();
+        int pod = cgroupPath.lastIndexOf('/');
+        int podsParent = pod <= 0 ? -1 : cgroupPath.lastIndexOf('/', pod - 1);
+        if (podsParent < 0) return Optional.empty();
+        String parent = podsParent == 0 ? "/" : cgroupPath.substring(0, podsParent);
+        return Optional.of(new LaunchProfile(command, executor, options.newNamespaces | CloneFlags.NEWNET, List.of(),
+                CloneFlags.NEWNET, 0, parent));
+    }
+
+    /** The path of the network namespace a launch joins (a sandbox's, by {@link #forSandboxes}), or null. */
+    static String networkPath(LaunchOptions options) {
+        return options.joined.stream().filter(ns -> ns.cloneFlag() == CloneFlags.NEWNET).map(LaunchOptions.JoinedNamespace::path)
+                .findFirst().orElse(null);
     }
 
     /**
@@ -98,13 +128,16 @@ public record LaunchProfile(List<String> command, String executor, int newNamesp
         for (JoinedNamespace ns : joined) shared |= ns.cloneFlag();
         if (shared == 0) return Optional.empty();
         List<JoinedNamespace> members = new ArrayList<>();
+        for (JoinedNamespace ns : joined) {
+            if ((ns.cloneFlag() & POD_SHARED) != 0) members.add(ns); // the sandbox's own path: /proc/<pid> may not show it yet
+        }
         for (Map.Entry<Integer, String> type : NS_FILES.entrySet()) {
-            if ((shared & type.getKey()) == 0) continue;
+            if ((newNamespaces & type.getKey()) == 0) continue;
             Optional<JoinedNamespace> ns = JoinedNamespace.at(type.getKey(), "/proc/" + sandboxPid + "/ns/" + type.getValue());
             if (ns.isEmpty()) return Optional.empty();
             members.add(ns.get());
         }
-        return Optional.of(new LaunchProfile(command, executor, newNamespaces & ~POD_SHARED, members, 0, cgroupParent));
+        return Optional.of(new LaunchProfile(command, executor, newNamespaces & ~POD_SHARED, members, 0, 0, cgroupParent));
     }
 
     /** Whether it joins any of these namespaces (those of a pod). */

@@ -1,5 +1,7 @@
 package dev.wasmj.libcontainer.process;
 
+import dev.wasmj.libcontainer.syscall.CloneFlags;
+import dev.wasmj.libcontainer.syscall.OpenFlags;
 import dev.wasmj.libcontainer.syscall.Signals;
 import dev.wasmj.libcontainer.syscall.SyscallException;
 import dev.wasmj.libcontainer.syscall.Syscalls;
@@ -10,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.TreeMap;
 
 /**
@@ -82,6 +83,11 @@ public final class PrestartedInit {
         return null;
     }
 
+    /** Whether the path is a mount point in this process's mount namespace (so a copy of its mount can be sent). */
+    public static boolean isMountPointHere(Path path) {
+        return mountPoints(Path.of("/proc/self/mountinfo")).contains(path.toAbsolutePath().normalize().toString());
+    }
+
     /** The mount points of a mountinfo file (its fifth field; octal escapes left as they are on both sides). */
     private static List<String> mountPoints(Path mountinfo) {
         try {
@@ -113,11 +119,16 @@ public final class PrestartedInit {
      * Gives it the container's fds (log, stdio, start fifos, console socket, preserved fds) in one message: it puts
      * them in their slots ({@link InitFds}), acknowledges, and reads its plan next, which the caller sends on the
      * returned process. Throws, with nothing of the container done, when it does not acknowledge.
-     * With {@code rootfs}, a copy of the mounts there goes with them and it attaches that copy at the same path
-     * in its own mount namespace: the rootfs was mounted after it was born, in a mount namespace whose mounts do
-     * not reach its (a private /, as on this project's test machines).
+     * For each of {@code mounts}, a copy of the mounts there goes with them and it attaches that copy at the same path
+     * in its own mount namespace: the rootfs, or a bind source, mounted after it was born, in a mount namespace whose
+     * mounts do not reach its (a private /, as on this project's test machines). An init started for any pod's
+     * sandbox ({@link LaunchProfile#forSandboxes}) gets the sandbox's network namespace too, which its main thread joins.
      */
-    public InitProcess handOver(LaunchOptions options, Path rootfs) throws IOException {
+    public InitProcess handOver(LaunchOptions options, List<Path> mounts) throws IOException {
+        String network = (profile.joinedAtClaim() & CloneFlags.NEWNET) != 0 ? LaunchProfile.networkPath(options) : null;
+        if ((profile.joinedAtClaim() & CloneFlags.NEWNET) != 0 && network == null) {
+            throw new IOException("the pre-started init joins a network namespace at its claim, and the container has none to join");
+        }
         if (options.preservedFds.size() != profile.preservedFds()) {
             throw new IOException("the pre-started init has " + profile.preservedFds() + " preserved fd slots, not "
                     + options.preservedFds.size());
@@ -138,21 +149,26 @@ public final class PrestartedInit {
         List<Integer> toClose = new ArrayList<>();
         try {
             fds.putAll(new InitLauncher(sys).startFds(options, toClose));
-            StringJoiner slots = new StringJoiner(",");
-            List<Integer> sent = new ArrayList<>();
-            for (Map.Entry<Integer, Integer> e : fds.entrySet()) {
-                slots.add(Integer.toString(e.getKey()));
-                sent.add(e.getValue());
+            List<Integer> slots = new ArrayList<>(fds.keySet());
+            List<Integer> sent = new ArrayList<>(fds.values());
+            if (network != null) {
+                int ns = sys.open(network, OpenFlags.RDONLY, 0);
+                toClose.add(ns);
+                sent.add(ns);
             }
-            String payload = slots.toString();
-            if (rootfs != null) {
-                int tree = sys.openTreeClone(rootfs.toString());
+            for (Path mount : mounts) {
+                int tree = sys.openTreeClone(mount.toString());
                 toClose.add(tree);
                 sent.add(tree);
-                payload += ClaimMessage.MOUNT + rootfs;
+            }
+            String payload;
+            try {
+                payload = ClaimMessage.format(slots, network != null, mounts.stream().map(Path::toString).toList());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e);
             }
             byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
-            if (bytes.length > 4096) throw new IOException("the rootfs path is too long for a claim: " + rootfs);
+            if (bytes.length > 4096) throw new IOException("the mount paths are too long for a claim: " + mounts);
             sys.sendFds(syncFd, sent.stream().mapToInt(Integer::intValue).toArray(), bytes);
         } catch (SyscallException e) {
             throw new IOException("the pre-started init (pid " + pid + ") did not take its fds: " + e.getMessage(), e);

@@ -41,6 +41,24 @@ public final class RootfsExecutableLookup {
         return Optional.empty();
     }
 
+    /**
+     * The host path of the program the container will exec, when it is known already and is a Linux program (an ELF
+     * file or a {@code #!} script): the kernel runs it, never an engine.
+     */
+    public static Optional<Path> findLinuxProgram(Path rootfs, String argv0, String pathVariable, String cwd) {
+        return find(rootfs, argv0, pathVariable, cwd).filter(RootfsExecutableLookup::startsLikeALinuxProgram);
+    }
+
+    private static boolean startsLikeALinuxProgram(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+            return elf || (head.length >= 2 && head[0] == '#' && head[1] == '!');
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** The container paths execvp tries, in order (as {@link ExecutableLookup#find}). */
     static List<String> candidates(String argv0, String pathVariable, String cwd) {
         List<String> paths = new ArrayList<>();

@@ -30,12 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pool's bookkeeping, with fake inits (a recording syscall double) in cgroups of a temporary directory. */
 class InitPoolTest {
-    private static final LaunchProfile CTR = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x6c020000, List.of(), 0, "/default");
-    private static final LaunchProfile LIMITED = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", 0x6c020000, List.of(), 0, "/default");
+    private static final LaunchProfile CTR = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x6c020000, List.of(), 0, 0, "/default");
+    private static final LaunchProfile LIMITED = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", 0x6c020000, List.of(), 0, 0, "/default");
 
     /** A pod's containers: they join a network namespace (this test's own, a real nsfs file). */
     private static final LaunchProfile POD = new LaunchProfile(List.of("java", "-Xmx32m", "Init"), "engine", 0x20020000,
-            List.of(LaunchProfile.JoinedNamespace.at(0x40000000, "/proc/self/ns/net").orElseThrow()), 0, "/pods/p1");
+            List.of(LaunchProfile.JoinedNamespace.at(0x40000000, "/proc/self/ns/net").orElseThrow()), 0, 0, "/pods/p1");
 
     @TempDir Path cgroupRoot;
     private final RecordingSyscalls sys = new RecordingSyscalls();
@@ -51,7 +51,7 @@ class InitPoolTest {
     /** Inits "spawned" through the recording syscalls (pid 4242 each), waiting (nothing to read on their sockets). */
     private InitPool pool(int capacity, Duration idle) {
         sys.pollAnswerForAll(0);
-        pool = new InitPool(capacity, idle, log::add, (profile, cgroupPath) -> {
+        pool = new InitPool(capacity, true, idle, log::add, (profile, cgroupPath) -> {
             CgroupManager parking = Cgroups.forContainer(CgroupSetup.unified(cgroupRoot), cgroupPath, "ready", sys);
             parking.create();
             spawned.incrementAndGet();
@@ -153,13 +153,24 @@ class InitPoolTest {
     }
 
     @Test
-    void capacityZeroIsOff() throws Exception {
+    void capacityZeroStartsNoneButAPodsAndWithoutPodsIsOff() throws Exception {
         pool(0, Duration.ofMinutes(1));
-        assertFalse(pool.enabled());
+        assertTrue(pool.enabled(), "a server for one group still starts its pod's");
         pool.refill(CTR);
         Thread.sleep(50);
         assertEquals(0, pool.size());
         assertEquals(0, spawned.get());
+        pool.prestartForPod("sandbox-1", POD);
+        awaitSize(1);
+        pool.close();
+        pool = new InitPool(0, false, Duration.ofMinutes(1), log::add, (profile, cgroupPath) -> {
+            throw new AssertionError("no spawn");
+        });
+        assertFalse(pool.enabled());
+        pool.prestartForPod("sandbox-2", POD);
+        pool.refill(POD);
+        Thread.sleep(50);
+        assertEquals(0, pool.size());
     }
 
     /**
@@ -180,7 +191,7 @@ class InitPoolTest {
 
         sys.readsInput(new byte[] {(byte) dev.wasmj.libcontainer.process.SyncChannel.Type.CLAIMED.ordinal(), 0, 0});
         LaunchOptions options = new LaunchOptions().stdio(11, 12, 13).logFd(14).consoleSocket(15);
-        init.handOver(options, Path.of("/run/b/rootfs"));
+        init.handOver(options, List.of(Path.of("/run/b/rootfs")));
         List<String> sent = sys.callsStartingWith("sendFds");
         assertEquals(1, sent.size());
         assertTrue(sent.get(0).matches("sendFds\\(\\d+, \\[14, 14, 11, 12, 13, 15, \\d+\\], 1,2,4,5,6,9\\|/run/b/rootfs\\)"), sent.get(0));
@@ -192,7 +203,7 @@ class InitPoolTest {
         PrestartedInit init = new InitLauncher(sys).prestart(CTR, List.of());
         // The double's reads see end of file: the init exited instead of acknowledging.
         java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
-                () -> init.handOver(new LaunchOptions(), null));
+                () -> init.handOver(new LaunchOptions(), List.of()));
         assertTrue(e.getMessage().contains("did not take its claim: it exited"), e.getMessage());
     }
 
@@ -210,7 +221,7 @@ class InitPoolTest {
         pool.refill(POD);
         awaitSize(1);
         LaunchProfile smallerHeap = new LaunchProfile(List.of("java", "-Xmx8m", "Init"), "engine", POD.newNamespaces(),
-                POD.joined(), 0, "/pods/p1");
+                POD.joined(), 0, 0, "/pods/p1");
         pool.refill(smallerHeap);
         Thread.sleep(100);
         awaitSize(1);

@@ -2,6 +2,8 @@ package dev.wasmj.libcontainer.init;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +16,7 @@ class ClaimedFdsTest {
     @Test
     void eachFdGoesToItsSlotAndUnusedSlotsAreClosed() {
         RecordingSyscalls sys = new RecordingSyscalls().receivesFds(new int[] {40, 41, 42, 43, 44}, "1,2,4,5,6");
-        assertTrue(ClaimedFds.await(sys));
+        assertNotNull(ClaimedFds.await(sys));
         List<String> calls = sys.calls();
         for (String expected : List.of("dup2(40, 1)", "close(40)", "dup2(41, 2)", "dup2(42, 4)", "dup2(43, 5)", "dup2(44, 6)",
                 "close(7)", "close(8)", "close(9)")) {
@@ -27,7 +29,7 @@ class ClaimedFdsTest {
     void aMountTreeThatCameAlongIsAttachedAtItsPathAndClosed() {
         RecordingSyscalls sys = new RecordingSyscalls().receivesFds(new int[] {40, 41, 42, 43, 44, 45, 46, 47},
                 "1,2,4,5,6,7,8|/run/c/rootfs");
-        assertTrue(ClaimedFds.await(sys));
+        assertNotNull(ClaimedFds.await(sys));
         assertTrue(sys.calls().contains("moveMount(47, /run/c/rootfs)"), sys.calls().toString());
         assertTrue(sys.calls().contains("close(47)"));
         assertTrue(sys.calls().contains("dup2(46, 8)"));
@@ -36,9 +38,20 @@ class ClaimedFdsTest {
     }
 
     @Test
+    void aSandboxsNetworkNamespaceIsJoinedByThisThreadBeforeTheTreeIsAttached() {
+        RecordingSyscalls sys = new RecordingSyscalls().receivesFds(new int[] {40, 41, 42, 43, 44, 45, 46},
+                "1,2,4,5,6+net|/run/c/rootfs");
+        assertTrue(ClaimedFds.await(sys).joinsNetwork());
+        List<String> calls = sys.calls();
+        assertTrue(calls.contains("setns(45, 0x40000000)"), calls.toString());
+        assertTrue(calls.indexOf("close(45)") > calls.indexOf("setns(45, 0x40000000)"));
+        assertTrue(calls.contains("moveMount(46, /run/c/rootfs)"), calls.toString());
+    }
+
+    @Test
     void theRuntimeClosingTheSocketIsNoClaim() {
         RecordingSyscalls sys = new RecordingSyscalls();
-        assertFalse(ClaimedFds.await(sys));
+        assertNull(ClaimedFds.await(sys));
         assertEquals(0, sys.callsStartingWith("dup2").size());
     }
 

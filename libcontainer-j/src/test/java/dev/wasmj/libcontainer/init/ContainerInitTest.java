@@ -385,6 +385,27 @@ class ContainerInitTest {
     }
 
     @Test
+    void anInitStartedAheadForASandboxRunsNothingInItsJvm() throws Exception {
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        ContainerInit init = init(plan(false, specMounts()));
+        init.requireExec("this init was started ahead for a pod's sandbox, a Linux program");
+        ExecutorException e = assertThrows(ExecutorException.class, () -> init.setUp(new SetUpSteps()));
+        runtime.get(30, TimeUnit.SECONDS);
+        assertTrue(e.getMessage().endsWith("is not a Linux program, and this init was started ahead for a pod's sandbox,"
+                + " a Linux program"), e.getMessage());
+    }
+
+    @Test
+    void anInitStartedAheadForASandboxExecsItsProgram() throws Exception {
+        executor.inProcess = false;
+        CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
+        ContainerInit init = init(plan(false, specMounts()));
+        init.requireExec("started ahead");
+        init.setUp(new SetUpSteps()); // a program exec'd from the main thread is what it was started for
+        runtime.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void anInProcessWorkloadIsConfinedOnceStartedAndBeforeItRuns() throws Exception {
         CompletableFuture<Void> runtime = runtimeAnswers(SyncChannel.Type.HOOKS_DONE, "");
         ContainerInit init = init(plan(true, specMounts(), confinedProcess(List.of())));

@@ -13,7 +13,7 @@ class LaunchProfileTest {
     @Test
     void onlyFreshNamespacesWithoutAUserNamespaceArePooled() {
         List<String> cmd = List.of("java", "Init");
-        assertEquals(Optional.of(new LaunchProfile(cmd, "e", 0x20000, List.of(), 0, "/default")),
+        assertEquals(Optional.of(new LaunchProfile(cmd, "e", 0x20000, List.of(), 0, 0, "/default")),
                 LaunchProfile.of(new LaunchOptions().newNamespaces(0x20000), cmd, "e", "/default/c1"));
         assertEquals("/", LaunchProfile.of(new LaunchOptions(), cmd, "e", "/c1").orElseThrow().cgroupParent());
         assertTrue(LaunchProfile.of(new LaunchOptions().newUserNamespace("0 1000 1", "0 1000 1"), cmd, "e", "/d/c").isEmpty(),
@@ -60,13 +60,66 @@ class LaunchProfileTest {
     }
 
     @Test
+    void anyPodsSandboxIsServedByOneKindOfInitThatJoinsItsNetworkAtItsClaim() {
+        List<String> cmd = List.of("java", "Init");
+        int own = CloneFlags.NEWNS | CloneFlags.NEWPID | CloneFlags.NEWIPC | CloneFlags.NEWUTS;
+        LaunchProfile one = LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own)
+                .joinNamespace(CloneFlags.NEWNET, "/var/run/netns/cni-1"), cmd, "e", "/kubepods/besteffort/pod1/s1").orElseThrow();
+        LaunchProfile two = LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own)
+                .joinNamespace(CloneFlags.NEWNET, "/var/run/netns/cni-2"), cmd, "e", "/kubepods/besteffort/pod2/s2").orElseThrow();
+        assertEquals(one, two, "two pods, one kind");
+        assertEquals("/kubepods/besteffort", one.cgroupParent(), "it waits beside the pods' cgroups");
+        assertEquals(own | CloneFlags.NEWNET, one.newNamespaces(), "born in an empty network namespace of its own");
+        assertEquals(CloneFlags.NEWNET, one.joinedAtClaim());
+        assertTrue(one.joined().isEmpty());
+        assertEquals("/", LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/pod/s")
+                .orElseThrow().cgroupParent());
+
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own | CloneFlags.NEWNET), cmd, "e", "/k/p/s").isEmpty(),
+                "a network namespace of its own (no CNI) is not one to join at a claim");
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own | CloneFlags.NEWCGROUP)
+                .joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/k/p/s").isEmpty(), "a cgroup namespace is rooted at its spawn");
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newUserNamespace("0 1000 1", "0 1000 1")
+                .joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/k/p/s").isEmpty());
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n")
+                .joinNamespace(CloneFlags.NEWIPC, "/i"), cmd, "e", "/k/p/s").isEmpty());
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/s").isEmpty(),
+                "no pod cgroup above the sandbox's");
+        assertEquals("/var/run/netns/cni-1", LaunchProfile.networkPath(new LaunchOptions().newNamespaces(own)
+                .joinNamespace(CloneFlags.NEWNET, "/var/run/netns/cni-1")));
+    }
+
+    @Test
+    void theMembersOfAPodWhoseSandboxJoinedItsNetworkByPathJoinThatPath() {
+        List<String> cmd = List.of("java", "Init");
+        LaunchProfile sandbox = LaunchProfile.of(new LaunchOptions().newNamespaces(CloneFlags.NEWNS | CloneFlags.NEWUTS)
+                .joinNamespace(CloneFlags.NEWNET, "/proc/self/ns/net"), cmd, "e", "/pods/p1/sandbox").orElseThrow();
+        LaunchProfile members = sandbox.forPodMembers((int) ProcessHandle.current().pid()).orElseThrow();
+        assertTrue(members.joined().stream().anyMatch(j -> j.cloneFlag() == CloneFlags.NEWNET && j.path().equals("/proc/self/ns/net")),
+                "the sandbox's own path: /proc/<its pid> shows its main thread's network only after its execve: " + members.joined());
+    }
+
+    @Test
     void theClaimMessageNamesEachFdsSlotAndTheMountPath() {
         byte[] text = "1,2,4,5,6,7,8|/run/c/rootfs".getBytes();
         ClaimMessage m = ClaimMessage.parse(text, text.length);
         assertEquals(List.of(1, 2, 4, 5, 6, 7, 8), m.slots());
-        assertEquals("/run/c/rootfs", m.mountAt());
+        assertEquals(List.of("/run/c/rootfs"), m.mountsAt());
         byte[] plain = "1,2,4".getBytes();
-        assertEquals(null, ClaimMessage.parse(plain, plain.length).mountAt());
+        assertEquals(List.of(), ClaimMessage.parse(plain, plain.length).mountsAt());
+        assertEquals(false, ClaimMessage.parse(plain, plain.length).joinsNetwork());
+        String all = ClaimMessage.format(List.of(1, 2, 4), true, List.of("/run/s/shm", "/run/c/rootfs"));
+        assertEquals("1,2,4+net|/run/s/shm|/run/c/rootfs", all);
+        ClaimMessage n = ClaimMessage.parse(all.getBytes(), all.length());
+        assertEquals(List.of(1, 2, 4), n.slots());
+        assertTrue(n.joinsNetwork());
+        assertEquals(List.of("/run/s/shm", "/run/c/rootfs"), n.mountsAt());
+        assertEquals(3, n.networkIndex());
+        assertEquals(4, n.treeIndex(0), "the trees come after the network namespace");
+        assertEquals(5, n.treeIndex(1));
+        assertEquals("1,2,4", ClaimMessage.format(List.of(1, 2, 4), false, List.of()));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ClaimMessage.format(List.of(1), false, List.of("/a|b")), "a path that would read as two");
         for (String bad : new String[] {"1,3", "0,1", "1,x", "1|relative"}) {
             byte[] b = bad.getBytes();
             org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ClaimMessage.parse(b, b.length), bad);

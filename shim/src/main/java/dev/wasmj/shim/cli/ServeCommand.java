@@ -71,7 +71,9 @@ final class ServeCommand {
             SandboxService pods = new SandboxService(Syscalls.linux(), log, () -> taskService.get().isEmpty(), () -> shutdown.get().run());
             TaskService tasks = new TaskService(Syscalls.linux(), log, events, workload, artifacts, pods, version, () -> shutdown.get().run());
             taskService.set(tasks);
-            InitPool initPool = InitPool.create(Syscalls.linux(), prestartedInits(), idleTime(), log::debug);
+            // A server with room for one group never serves another's create: only its pod's containers use inits started ahead.
+            int prestarted = prestartedInits();
+            InitPool initPool = InitPool.create(Syscalls.linux(), maxGroups > 1 ? prestarted : 0, prestarted > 0, idleTime(), log::debug);
             tasks.initPool(initPool);
             ServiceRegistry registry = new ServiceRegistry();
             tasks.register(registry);

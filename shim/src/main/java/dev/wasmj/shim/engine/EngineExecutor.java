@@ -86,9 +86,8 @@ public final class EngineExecutor implements Executor {
     /** Whether argv0 is, already before pivot_root, known to be the Linux program the container will exec. */
     private static boolean isSurelyNative(WorkloadContext context) {
         if (context.rootfs() == null || context.args().isEmpty()) return false;
-        Optional<Path> program = RootfsExecutableLookup.find(Path.of(context.rootfs()), context.args().get(0),
-                context.envValue("PATH").orElse(null), context.process().cwd());
-        return program.isPresent() && isLinuxProgram(head(program.get()));
+        return RootfsExecutableLookup.findLinuxProgram(Path.of(context.rootfs()), context.args().get(0),
+                context.envValue("PATH").orElse(null), context.process().cwd()).isPresent();
     }
 
     private static boolean isLinuxProgram(byte[] head) {
