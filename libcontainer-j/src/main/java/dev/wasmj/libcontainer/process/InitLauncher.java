@@ -123,10 +123,14 @@ public final class InitLauncher {
         // pod's sandbox) it was started beside. Set now, after its exec (the spawn returns then), while its JVM has
         // one thread, which every later one inherits it from; not in the spawn's child, which would hold this
         // server's fds at that priority until its exec.
-        try {
-            sys.setGroupPriority(spawned.pid(), WAITING_NICENESS);
-        } catch (SyscallException e) {
-            // it boots at the normal priority
+        // A pod's own init is the exception: the pod's containers are created right after its sandbox, and it is
+        // started beside a claimed sandbox init's short set-up, not beside a JVM's boot.
+        if (profile.joined().isEmpty()) {
+            try {
+                sys.setGroupPriority(spawned.pid(), WAITING_NICENESS);
+            } catch (SyscallException e) {
+                // it boots at the normal priority
+            }
         }
         return new PrestartedInit(sys, spawned.pid(), spawned.syncFd(), profile);
     }
