@@ -129,6 +129,11 @@ public final class InitPool implements AutoCloseable {
         return capacity > 0 || podInits;
     }
 
+    /** Whether inits of this profile may wait here (a pod's in its pod; others only with a capacity). */
+    public boolean keepsInitsFor(LaunchProfile profile) {
+        return profile.joined().isEmpty() ? capacity > 0 : podInits;
+    }
+
     /** How many wait now. */
     public synchronized int size() {
         return waiting.size();
@@ -170,6 +175,7 @@ public final class InitPool implements AutoCloseable {
             if (!profile.joined().isEmpty()) {
                 String pod = podOf(profile);
                 if (pod == null) return; // its pod ended, or is not one this server created
+                if (starting.stream().anyMatch(p -> p.joinsAnyOf(pods.get(pod)))) return; // one per pod
                 // one per pod: a container of another kind (another heap size) replaces the pod's waiting one
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joinsAnyOf(pods.get(pod))).findFirst().orElse(null);
                 if (evicted != null) waiting.remove(evicted);
@@ -245,6 +251,13 @@ public final class InitPool implements AutoCloseable {
 
     private void start(LaunchProfile profile) {
         ReadyInit init = null;
+        synchronized (this) {
+            // a pod's that ended while this start was queued: no JVM in its namespaces or cgroup
+            if (closed || (!profile.joined().isEmpty() && podOf(profile) == null)) {
+                starting.remove(profile);
+                return;
+            }
+        }
         try {
             sweepLeftovers(profile.cgroupParent(), log); // a listing: cheap beside the JVM it starts
             String cgroup = (profile.cgroupParent().equals("/") ? "" : profile.cgroupParent()) + "/wasmj-ready-"

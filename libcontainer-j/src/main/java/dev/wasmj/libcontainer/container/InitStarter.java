@@ -52,7 +52,7 @@ final class InitStarter {
         Optional<LaunchProfile> kind = !podSandbox ? profile
                 : sandboxPoolable(pool, plan, rootfs) ? launcher.sandboxProfile(options, plan.executor(), cgroups.path())
                 : Optional.empty();
-        if (kind.isPresent()) {
+        if (kind.isPresent() && pool.keepsInitsFor(kind.get())) {
             Optional<InitPool.ReadyInit> ready = pool.claim(kind.get());
             if (ready.isPresent()) {
                 InitProcess init = podSandbox ? claimMoving(id, ready.get(), spec, rootfs, plan, options, cgroups, created)
@@ -93,9 +93,13 @@ final class InitStarter {
         if ((plan.rootPropagation() & MountFlags.SHARED) != 0) return false;
         if (plan.mounts().stream().anyMatch(m -> (m.propagation() & MountFlags.SHARED) != 0)) return false;
         InitPlan.ProcessPlan process = plan.process();
-        if (process.args().isEmpty()) return false;
+        if (process.args().isEmpty() || !plan.newMountNamespace() || plan.joinMountNamespace() != null) return false;
         String path = process.env().stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).findFirst().orElse(null);
-        return RootfsExecutableLookup.findLinuxProgram(rootfs, process.args().get(0), path, process.cwd()).isPresent();
+        Optional<Path> program = RootfsExecutableLookup.findLinuxProgram(rootfs, process.args().get(0), path, process.cwd());
+        if (program.isEmpty()) return false;
+        // found before the spec's mounts are made: none of them may cover it
+        Path inContainer = Path.of("/").resolve(rootfs.relativize(program.get()));
+        return plan.mounts().stream().map(m -> Path.of("/").resolve(m.destination()).normalize()).noneMatch(inContainer::startsWith);
     }
 
     /**
@@ -233,7 +237,7 @@ final class InitStarter {
         try {
             claimed.parking().destroy(); // empty now
         } catch (IOException | RuntimeException e) {
-            debug.accept("create " + id + ": cgroup " + claimed.parking().path() + " stays until the next sweep: " + e.getMessage());
+            debug.accept("create " + id + ": cgroup " + claimed.parking().path() + " (empty) could not be removed: " + e.getMessage());
         }
         created.run();
         debug.accept("create " + id + ": claimed the init pre-started for pod sandboxes " + ready.ageMillis() + " ms ago (pid "
@@ -255,6 +259,8 @@ final class InitStarter {
             String why = ready.cannotSee(List.of(source));
             if (why == null || send.contains(source)) continue;
             if (!PrestartedInit.isMountPointHere(source) || source.toString().contains("|")) return why;
+            // one tree attached over another's path (or over /) would hide it, or never be seen
+            if (send.stream().anyMatch(p -> p.startsWith(source) || source.startsWith(p))) return why;
             send.add(source);
         }
         return null;

@@ -49,7 +49,8 @@ public final class ContainerInit {
         this.plan = plan;
         this.executor = executor;
         this.log = log;
-        this.workload = new WorkloadContext(plan.containerId(), plan.rootfs(), plan.process(), plan.preservedFds(), sys);
+        this.workload = new WorkloadContext(plan.containerId(), plan.rootfs(),
+                plan.newMountNamespace() && plan.joinMountNamespace() == null, plan.process(), plan.preservedFds(), sys);
     }
 
     /** The workload must be a program exec'd from this thread, not a module run in this JVM, for this reason. */

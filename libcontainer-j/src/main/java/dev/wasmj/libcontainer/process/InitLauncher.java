@@ -41,6 +41,20 @@ public final class InitLauncher {
     /** The nice value of a pre-started init until its claim ({@link PrestartedInit#handOver}). */
     static final int WAITING_NICENESS = 19;
 
+    /** Whether this process may raise a priority it lowered (CAP_SYS_NICE, bit 23 of CapEff in /proc/self/status). */
+    private static final boolean CAN_RAISE_PRIORITY = hasCapability(23);
+
+    private static boolean hasCapability(int bit) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).trim(), 16) >>> bit & 1) != 0;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not known: as without it
+        }
+        return false;
+    }
+
     private final Syscalls sys;
 
     public InitLauncher(Syscalls sys) {
@@ -120,12 +134,13 @@ public final class InitLauncher {
             for (Path procs : cgroupProcsFiles) spawn.cgroupProcsFd(open(toClose, procs.toString(), OpenFlags.WRONLY));
         });
         // At the lowest priority until its claim: its boot must not slow down the start of the container (or of the
-        // pod's sandbox) it was started beside. Set now, after its exec (the spawn returns then), while its JVM has
-        // one thread, which every later one inherits it from; not in the spawn's child, which would hold this
-        // server's fds at that priority until its exec.
-        // A pod's own init is the exception: the pod's containers are created right after its sandbox, and it is
-        // started beside a claimed sandbox init's short set-up, not beside a JVM's boot.
-        if (profile.joined().isEmpty()) {
+        // pod's sandbox) it was started beside. Set now, right after its exec (the spawn returns then), before its
+        // JVM has started most of its threads, which inherit it (one caught being created keeps the normal priority:
+        // only speed differs, and the claim sets every thread's); not in the spawn's child, which would hold this
+        // server's fds at that priority until its exec. Not where the claim could not raise it back (no
+        // CAP_SYS_NICE). A pod's own init is the exception: the pod's containers are created right after its
+        // sandbox, and it is started beside a claimed sandbox init's short set-up, not beside a JVM's boot.
+        if (profile.joined().isEmpty() && CAN_RAISE_PRIORITY) {
             try {
                 sys.setGroupPriority(spawned.pid(), WAITING_NICENESS);
             } catch (SyscallException e) {

@@ -71,11 +71,13 @@ public record LaunchProfile(List<String> command, String executor, int newNamesp
 
     /**
      * The profile of a launch, when an init started before the container could serve it: not when it creates a
-     * user namespace (its maps are the container's) or joins a namespace other than a pod's shared ones
-     * (another container's mounts or processes).
+     * user namespace (its maps are the container's), joins a namespace other than a pod's shared ones (another
+     * container's mounts or processes), has no mount namespace of its own (a waiting init changes its own mounts'
+     * propagation), or has its cgroup right below the root (a waiting init would be charged to no one).
      */
     static Optional<LaunchProfile> of(LaunchOptions options, List<String> command, String executor, String cgroupPath) {
         if (options.uidMap != null || options.gidMap != null) return Optional.empty();
+        if ((options.newNamespaces & CloneFlags.NEWNS) == 0) return Optional.empty();
         List<JoinedNamespace> joined = new ArrayList<>();
         for (LaunchOptions.JoinedNamespace ns : options.joined) {
             if ((ns.cloneFlag() & ~POD_SHARED) != 0) return Optional.empty();
@@ -84,8 +86,8 @@ public record LaunchProfile(List<String> command, String executor, int newNamesp
             joined.add(known.get());
         }
         int slash = cgroupPath.lastIndexOf('/');
-        if (slash < 0) return Optional.empty();
-        String parent = slash == 0 ? "/" : cgroupPath.substring(0, slash);
+        if (slash <= 0) return Optional.empty();
+        String parent = cgroupPath.substring(0, slash);
         return Optional.of(new LaunchProfile(command, executor, options.newNamespaces, joined, 0, options.preservedFds.size(), parent));
     }
 
@@ -103,10 +105,11 @@ public record LaunchProfile(List<String> command, String executor, int newNamesp
         if (options.uidMap != null || options.gidMap != null || !options.preservedFds.isEmpty()) return Optional.empty();
         if (options.joined.size() != 1 || options.joined.get(0).cloneFlag() != CloneFlags.NEWNET) return Optional.empty();
         if ((options.newNamespaces & (CloneFlags.NEWCGROUP | CloneFlags.NEWNET | CloneFlags.NEWUSER)) != 0) return Optional.empty();
+        if ((options.newNamespaces & CloneFlags.NEWNS) == 0) return Optional.empty();
         int pod = cgroupPath.lastIndexOf('/');
         int podsParent = pod <= 0 ? -1 : cgroupPath.lastIndexOf('/', pod - 1);
-        if (podsParent < 0) return Optional.empty();
-        String parent = podsParent == 0 ? "/" : cgroupPath.substring(0, podsParent);
+        if (podsParent <= 0) return Optional.empty(); // not at the root, charged to no one
+        String parent = cgroupPath.substring(0, podsParent);
         return Optional.of(new LaunchProfile(command, executor, options.newNamespaces | CloneFlags.NEWNET, List.of(),
                 CloneFlags.NEWNET, 0, parent));
     }

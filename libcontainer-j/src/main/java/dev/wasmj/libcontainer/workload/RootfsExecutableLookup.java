@@ -24,9 +24,12 @@ public final class RootfsExecutableLookup {
             boolean present = true;
             for (Path name : Path.of(candidate)) {
                 // "." and ".." lexically: every name before them was checked to be no symlink
-                if (name.toString().equals(".")) continue;
-                if (name.toString().equals("..")) {
-                    if (!host.equals(rootfs)) host = host.getParent();
+                if (name.toString().equals(".") || name.toString().equals("..")) {
+                    if (!Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) { // after a file: execve's ENOTDIR
+                        present = false;
+                        break;
+                    }
+                    if (name.toString().equals("..") && !host.equals(rootfs)) host = host.getParent();
                     continue;
                 }
                 host = host.resolve(name.toString());
@@ -50,7 +53,10 @@ public final class RootfsExecutableLookup {
     }
 
     private static boolean startsLikeALinuxProgram(Path file) {
-        try (java.io.InputStream in = Files.newInputStream(file)) {
+        // the lookup's answer, read again without following a link (it is the container's file, read as root)
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return false;
+        try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(
+                Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             byte[] head = in.readNBytes(4);
             boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
             return elf || (head.length >= 2 && head[0] == '#' && head[1] == '!');

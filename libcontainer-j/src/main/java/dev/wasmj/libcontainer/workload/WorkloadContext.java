@@ -11,8 +11,11 @@ import java.util.Optional;
  *
  * @param rootfs the container's root filesystem as a host path: what {@link Executor#prepare} can read
  *     before pivot_root (afterwards the same files are at "/")
+ * @param pivotsIntoRootfs whether the init pivots into that rootfs (a mount namespace of its own): only then is "/"
+ *     the rootfs when the workload runs
  */
-public record WorkloadContext(String containerId, String rootfs, ProcessPlan process, int preservedFds, Syscalls syscalls) {
+public record WorkloadContext(String containerId, String rootfs, boolean pivotsIntoRootfs, ProcessPlan process,
+        int preservedFds, Syscalls syscalls) {
 
     public List<String> args() {
         return process.args();

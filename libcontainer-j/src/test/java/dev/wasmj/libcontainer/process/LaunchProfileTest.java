@@ -15,8 +15,10 @@ class LaunchProfileTest {
         List<String> cmd = List.of("java", "Init");
         assertEquals(Optional.of(new LaunchProfile(cmd, "e", 0x20000, List.of(), 0, 0, "/default")),
                 LaunchProfile.of(new LaunchOptions().newNamespaces(0x20000), cmd, "e", "/default/c1"));
-        assertEquals("/", LaunchProfile.of(new LaunchOptions(), cmd, "e", "/c1").orElseThrow().cgroupParent());
-        assertTrue(LaunchProfile.of(new LaunchOptions().newUserNamespace("0 1000 1", "0 1000 1"), cmd, "e", "/d/c").isEmpty(),
+        assertTrue(LaunchProfile.of(new LaunchOptions().newNamespaces(0x20000), cmd, "e", "/c1").isEmpty(),
+                "no init waits in the root cgroup, charged to no one");
+        assertTrue(LaunchProfile.of(new LaunchOptions(), cmd, "e", "/d/c1").isEmpty(), "no mount namespace of its own");
+        assertTrue(LaunchProfile.of(new LaunchOptions().newNamespaces(0x20000).newUserNamespace("0 1000 1", "0 1000 1"), cmd, "e", "/d/c").isEmpty(),
                 "a user namespace's maps are the container's");
     }
 
@@ -29,11 +31,11 @@ class LaunchProfileTest {
                 "/proc/" + ProcessHandle.current().pid() + "/ns/net").newNamespaces(CloneFlags.NEWNS), cmd, "e", "/pod/c2").orElseThrow();
         assertEquals(byThread, byPid, "the same network namespace, named two ways");
         assertEquals(1, byPid.joined().size());
-        assertTrue(LaunchProfile.of(new LaunchOptions().joinNamespace(CloneFlags.NEWNS, "/proc/self/ns/mnt"), cmd, "e", "/d/c").isEmpty(),
+        assertTrue(LaunchProfile.of(new LaunchOptions().newNamespaces(CloneFlags.NEWNS).joinNamespace(CloneFlags.NEWNS, "/proc/self/ns/mnt"), cmd, "e", "/d/c").isEmpty(),
                 "another container's mounts are not pooled");
-        assertTrue(LaunchProfile.of(new LaunchOptions().joinNamespace(CloneFlags.NEWPID, "/proc/self/ns/pid"), cmd, "e", "/d/c").isEmpty(),
+        assertTrue(LaunchProfile.of(new LaunchOptions().newNamespaces(CloneFlags.NEWNS).joinNamespace(CloneFlags.NEWPID, "/proc/self/ns/pid"), cmd, "e", "/d/c").isEmpty(),
                 "nor its processes");
-        assertTrue(LaunchProfile.of(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/proc/999999999/ns/net"), cmd, "e", "/d/c").isEmpty(),
+        assertTrue(LaunchProfile.of(new LaunchOptions().newNamespaces(CloneFlags.NEWNS).joinNamespace(CloneFlags.NEWNET, "/proc/999999999/ns/net"), cmd, "e", "/d/c").isEmpty(),
                 "a namespace that cannot be told: its create fails with the reason, fresh");
     }
 
@@ -72,8 +74,8 @@ class LaunchProfileTest {
         assertEquals(own | CloneFlags.NEWNET, one.newNamespaces(), "born in an empty network namespace of its own");
         assertEquals(CloneFlags.NEWNET, one.joinedAtClaim());
         assertTrue(one.joined().isEmpty());
-        assertEquals("/", LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/pod/s")
-                .orElseThrow().cgroupParent());
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own).joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e",
+                "/k8s.io/s").isEmpty(), "pods without a parent of their own: it would wait in the root cgroup");
 
         assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own | CloneFlags.NEWNET), cmd, "e", "/k/p/s").isEmpty(),
                 "a network namespace of its own (no CNI) is not one to join at a claim");
@@ -81,10 +83,12 @@ class LaunchProfileTest {
                 .joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/k/p/s").isEmpty(), "a cgroup namespace is rooted at its spawn");
         assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newUserNamespace("0 1000 1", "0 1000 1")
                 .joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/k/p/s").isEmpty());
-        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n")
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own).joinNamespace(CloneFlags.NEWNET, "/n")
                 .joinNamespace(CloneFlags.NEWIPC, "/i"), cmd, "e", "/k/p/s").isEmpty());
-        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/s").isEmpty(),
-                "no pod cgroup above the sandbox's");
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().newNamespaces(own).joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/s")
+                .isEmpty(), "no pod cgroup above the sandbox's");
+        assertTrue(LaunchProfile.forSandboxes(new LaunchOptions().joinNamespace(CloneFlags.NEWNET, "/n"), cmd, "e", "/k/p/s").isEmpty(),
+                "no mount namespace of its own");
         assertEquals("/var/run/netns/cni-1", LaunchProfile.networkPath(new LaunchOptions().newNamespaces(own)
                 .joinNamespace(CloneFlags.NEWNET, "/var/run/netns/cni-1")));
     }

@@ -66,5 +66,21 @@ class RootfsExecutableLookupTest {
     void dotDotStopsAtTheRootfsAsItWillAtTheContainersRoot() throws IOException {
         Path pause = program("/pause");
         assertEquals(Optional.of(pause), RootfsExecutableLookup.find(rootfs, "/../../pause", null, "/"));
+        assertEquals(Optional.empty(), RootfsExecutableLookup.find(rootfs, "/pause/../pause", null, "/"), "ENOTDIR for execve");
+        assertEquals(Optional.empty(), RootfsExecutableLookup.find(rootfs, "/pause/.", null, "/"));
+    }
+
+    @Test
+    void aLinuxProgramIsAnElfFileOrAScriptAndNotAModule() throws IOException {
+        program("/pause");
+        Path script = rootfs.resolve("entry.sh");
+        Files.writeString(script, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path module = rootfs.resolve("app.wasm");
+        Files.write(module, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertEquals(Optional.of(rootfs.resolve("pause")), RootfsExecutableLookup.findLinuxProgram(rootfs, "/pause", null, "/"));
+        assertEquals(Optional.of(script), RootfsExecutableLookup.findLinuxProgram(rootfs, "/entry.sh", null, "/"));
+        assertEquals(Optional.empty(), RootfsExecutableLookup.findLinuxProgram(rootfs, "/app.wasm", null, "/"));
     }
 }

@@ -85,7 +85,7 @@ public final class EngineExecutor implements Executor {
 
     /** Whether argv0 is, already before pivot_root, known to be the Linux program the container will exec. */
     private static boolean isSurelyNative(WorkloadContext context) {
-        if (context.rootfs() == null || context.args().isEmpty()) return false;
+        if (context.rootfs() == null || !context.pivotsIntoRootfs() || context.args().isEmpty()) return false;
         return RootfsExecutableLookup.findLinuxProgram(Path.of(context.rootfs()), context.args().get(0),
                 context.envValue("PATH").orElse(null), context.process().cwd()).isPresent();
     }

@@ -247,6 +247,7 @@ public final class TaskService {
                 } catch (ContainerException | RuntimeException e) {
                     io.close();
                     container.delete(true); // created, but without its terminal it cannot be used: nothing stays
+                    if (initPool != null) initPool.endPod(id); // a sandbox's: the init started for its pod goes too
                     throw e;
                 }
             }
@@ -332,7 +333,8 @@ public final class TaskService {
 
     /** Runs on the init's watcher thread once it is reaped. */
     private void onExit(InitTask task, ExitStatus exit) {
-        // A pod's sandbox: the init waiting for its containers ends first, so that the pod's cgroup empties.
+        // A pod's sandbox (a container of no pod: nothing): the init waiting for its containers ends first, so that
+        // the pod's cgroup empties.
         if (initPool != null && task.containerId.equals(task.group)) initPool.endPod(task.containerId);
         synchronized (task) { // after Start's event, never between Start and its event
             ShimLog clog = log.with("id", task.containerId);

@@ -84,6 +84,15 @@ class EngineExecutorTest {
         assertEquals(3, CountingEngine.prepared);
     }
 
+    @Test
+    void withoutAPivotIntoTheRootfsTheEngineIsPrepared() throws Exception {
+        file("pause", new byte[] {0x7f, 'E', 'L', 'F'});
+        ProcessPlan process = new ProcessPlan(List.of("/pause"), List.of(), "/", 0, 0, new int[0], -1, List.of(),
+                false, null, null, false, 0, 0, null, 0, List.of());
+        new EngineExecutor().prepare(new WorkloadContext("c", rootfs.toString(), false, process, 0, null));
+        assertEquals(1, CountingEngine.prepared, "the program the container runs is not looked up in this rootfs");
+    }
+
     private void file(String name, byte[] bytes) throws IOException {
         Path file = rootfs.resolve(name);
         Files.write(file, bytes);
@@ -93,6 +102,6 @@ class EngineExecutorTest {
     private WorkloadContext context(String argv0) {
         ProcessPlan process = new ProcessPlan(List.of(argv0), List.of("PATH=/bin"), "/", 0, 0, new int[0], -1, List.of(),
                 false, null, null, false, 0, 0, null, 0, List.of());
-        return new WorkloadContext("c", rootfs.toString(), process, 0, null);
+        return new WorkloadContext("c", rootfs.toString(), true, process, 0, null);
     }
 }
