@@ -78,8 +78,13 @@ final class InitStarter {
         if (pool == null || !pool.enabled()) return false;
         boolean cgroupNamespace = (options.newNamespaces() & CloneFlags.NEWCGROUP) != 0;
         if (!(cgroupNamespace ? cgroups.canAdoptWithCgroupNamespace() : cgroups.canAdopt())) return false;
-        if ((plan.rootPropagation() & MountFlags.SHARED) != 0) return false;
-        return plan.mounts().stream().noneMatch(m -> (m.propagation() & MountFlags.SHARED) != 0);
+        return !asksForSharedPropagation(plan);
+    }
+
+    /** Whether the spec wants / or a mount shared with the host's: a waiting init's / is a slave, no longer a peer. */
+    private static boolean asksForSharedPropagation(InitPlan plan) {
+        return (plan.rootPropagation() & MountFlags.SHARED) != 0
+                || plan.mounts().stream().anyMatch(m -> (m.propagation() & MountFlags.SHARED) != 0);
     }
 
     /**
@@ -90,8 +95,7 @@ final class InitStarter {
      */
     private static boolean sandboxPoolable(InitPool pool, InitPlan plan, Path rootfs) {
         if (pool == null || !pool.enabled()) return false;
-        if ((plan.rootPropagation() & MountFlags.SHARED) != 0) return false;
-        if (plan.mounts().stream().anyMatch(m -> (m.propagation() & MountFlags.SHARED) != 0)) return false;
+        if (asksForSharedPropagation(plan)) return false;
         InitPlan.ProcessPlan process = plan.process();
         if (process.args().isEmpty() || !plan.newMountNamespace() || plan.joinMountNamespace() != null) return false;
         String path = process.env().stream().filter(e -> e.startsWith("PATH=")).map(e -> e.substring(5)).findFirst().orElse(null);

@@ -52,14 +52,18 @@ public final class RootfsExecutableLookup {
         return find(rootfs, argv0, pathVariable, cwd).filter(RootfsExecutableLookup::startsLikeALinuxProgram);
     }
 
+    /** Whether a file starting with these bytes is one the kernel execs: an ELF file or a {@code #!} script. */
+    public static boolean isLinuxProgram(byte[] head) {
+        boolean elf = head.length >= 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+        return elf || (head.length >= 2 && head[0] == '#' && head[1] == '!');
+    }
+
     private static boolean startsLikeALinuxProgram(Path file) {
         // the lookup's answer, read again without following a link (it is the container's file, read as root)
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return false;
         try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(
                 Files.newByteChannel(file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-            byte[] head = in.readNBytes(4);
-            boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
-            return elf || (head.length >= 2 && head[0] == '#' && head[1] == '!');
+            return isLinuxProgram(in.readNBytes(4));
         } catch (java.io.IOException e) {
             return false;
         }

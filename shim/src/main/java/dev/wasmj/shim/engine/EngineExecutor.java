@@ -43,7 +43,6 @@ public final class EngineExecutor implements Executor {
     public static final String WASM_LAYERS_PROPERTY = "wasmj.wasm-layers";
 
     private static final byte[] WASM_MAGIC = {0, 'a', 's', 'm'};
-    private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
     private final NativeExecutor nativeExecutor = new NativeExecutor();
     private Engine engine;
@@ -88,10 +87,6 @@ public final class EngineExecutor implements Executor {
         if (context.rootfs() == null || !context.pivotsIntoRootfs() || context.args().isEmpty()) return false;
         return RootfsExecutableLookup.findLinuxProgram(Path.of(context.rootfs()), context.args().get(0),
                 context.envValue("PATH").orElse(null), context.process().cwd()).isPresent();
-    }
-
-    private static boolean isLinuxProgram(byte[] head) {
-        return startsWith(head, ELF_MAGIC) || startsWith(head, new byte[] {'#', '!'});
     }
 
     /**
@@ -173,7 +168,7 @@ public final class EngineExecutor implements Executor {
         Optional<Path> resolved = ExecutableLookup.find(argv0, context.envValue("PATH").orElse(null), context.process().cwd());
         Path file = resolved.orElse(Path.of(argv0));
         byte[] head = head(file);
-        if (resolved.isPresent() && isLinuxProgram(head)) {
+        if (resolved.isPresent() && RootfsExecutableLookup.isLinuxProgram(head)) {
             runsNatively = true;
             nativeExecutor.validate(context);
             return;
