@@ -68,7 +68,7 @@ class CriPrestartedInitTest {
             assertNotEquals(pid, next, "the next one waits for the pod's next container");
             cri.stopPodSandbox(podId);
             assertTrue(awaitGone(next), "the pod's stop ends its waiting init");
-            assertEquals(List.of(), parkedBelow(podCgroup), "and its cgroup");
+            assertEquals(List.of(), Pods.parkedBelow(podCgroup), "and its cgroup");
             cri.removePodSandbox(podId);
         } finally {
             assertEquals(List.of(), Pods.removeCgroupRoot(), "container cgroups left behind");
@@ -94,7 +94,7 @@ class CriPrestartedInitTest {
             assertTrue(awaitNiceness(waiting, 19), "it waits at the lowest priority: " + niceness(waiting));
             assertNotEquals(Pods.namespace(ProcessHandle.current().pid(), "net"), birthNetwork, "it waits outside the host's network");
             assertNotEquals(Pods.namespace(Pods.sandboxPid(cri, firstId), "net"), birthNetwork, "and outside any pod's");
-            String parked = parkedBelow(Pods.CGROUP_ROOT).get(0);
+            String parked = Pods.parkedBelow(Pods.CGROUP_ROOT).get(0);
 
             PodSandboxConfig second = Pods.config("second", tmp.resolve("logs/second"), NamespaceMode.CONTAINER);
             String secondId = Pods.run(cri, second);
@@ -105,7 +105,7 @@ class CriPrestartedInitTest {
             assertTrue(Files.readString(Path.of("/proc/" + sandbox + "/net/dev")).contains("eth0"), "the pod's interface");
             assertTrue(!cri.podSandboxStatus(secondId).getStatus().getNetwork().getIp().isEmpty(), "and its address");
             assertTrue(Pods.cgroup(sandbox).startsWith(Pods.CGROUP_ROOT + "/second/"), "in the sandbox's cgroup: " + Pods.cgroup(sandbox));
-            assertTrue(!parkedBelow(Pods.CGROUP_ROOT).contains(parked), "the cgroup it waited in is gone");
+            assertTrue(!Pods.parkedBelow(Pods.CGROUP_ROOT).contains(parked), "the cgroup it waited in is gone");
             assertTrue(niceness(sandbox).stream().allMatch(n -> n == 0), "normal priority: " + niceness(sandbox));
 
             String app = Pods.create(cri, secondId, second, Pods.container("app", wasm, "sleep"));
@@ -137,7 +137,7 @@ class CriPrestartedInitTest {
             cri.startContainer(app);
             Pods.awaitState(cri, app, ContainerState.CONTAINER_RUNNING, WAIT);
             Thread.sleep(2000); // time enough for an init to have started
-            assertEquals(List.of(), parkedBelow(Pods.CGROUP_ROOT + "/limited"), "no JVM counts against the pod's limit ahead of its containers");
+            assertEquals(List.of(), Pods.parkedBelow(Pods.CGROUP_ROOT + "/limited"), "no JVM counts against the pod's limit ahead of its containers");
             assertTrue(node.containerd().logShows("has a memory limit: no init waits for its containers"), "the log says why");
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
@@ -151,8 +151,8 @@ class CriPrestartedInitTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             List<Long> pids = new ArrayList<>();
-            for (String dir : parkedBelow(podCgroup)) {
-                Path procs = memoryDir(podCgroup).resolve(dir).resolve("cgroup.procs");
+            for (String dir : Pods.parkedBelow(podCgroup)) {
+                Path procs = Pods.cgroupDir(podCgroup).resolve(dir).resolve("cgroup.procs");
                 for (String line : Files.readAllLines(procs)) if (!line.isBlank()) pids.add(Long.parseLong(line.trim()));
             }
             if (pids.size() > 1) throw new AssertionError("more than one init waits in " + podCgroup + ": " + pids);
@@ -187,19 +187,5 @@ class CriPrestartedInitTest {
             }
         }
         return values;
-    }
-
-    private static Path memoryDir(String cgroup) {
-        Path memory = Path.of("/sys/fs/cgroup/memory").resolve(cgroup.substring(1));
-        return Files.isDirectory(Path.of("/sys/fs/cgroup/memory")) ? memory : Path.of("/sys/fs/cgroup").resolve(cgroup.substring(1));
-    }
-
-    /** The names of the cgroups like a waiting init's directly below the pod's cgroup. */
-    private static List<String> parkedBelow(String podCgroup) throws IOException {
-        Path dir = memoryDir(podCgroup);
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> all = Files.list(dir)) {
-            return all.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wasmj-ready-")).toList();
-        }
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,8 +60,8 @@ class CriSharedServerTest {
                 assertEquals(Pods.namespace(sandboxB, "net"), Pods.namespace(Pods.containerPid(cri, id), "net"), "pod B's own network");
             }
             for (String pod : List.of("shared-a", "shared-b")) {
-                assertTrue(parkedBelow(Pods.CGROUP_ROOT + "/" + pod).size() <= 1, "at most one init waits per pod: "
-                        + parkedBelow(Pods.CGROUP_ROOT + "/" + pod));
+                assertTrue(Pods.parkedBelow(Pods.CGROUP_ROOT + "/" + pod).size() <= 1, "at most one init waits per pod: "
+                        + Pods.parkedBelow(Pods.CGROUP_ROOT + "/" + pod));
             }
 
             cri.stopPodSandbox(podA);
@@ -82,15 +81,5 @@ class CriSharedServerTest {
 
     private static String address(CriFixture node, String containerId) throws IOException {
         return Files.readString(node.containerd().bundle(CriFixture.K8S_NAMESPACE, containerId).resolve("address")).trim();
-    }
-
-    /** Cgroups named like a waiting init's anywhere below the pods' root, in the memory hierarchy (or the unified one). */
-    private static List<String> parkedBelow(String root) throws IOException {
-        Path memory = Path.of("/sys/fs/cgroup/memory").resolve(root.substring(1));
-        Path dir = Files.isDirectory(memory) ? memory : Path.of("/sys/fs/cgroup").resolve(root.substring(1));
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> all = Files.walk(dir)) {
-            return all.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wasmj-ready-")).toList();
-        }
     }
 }

@@ -172,10 +172,8 @@ public final class PodBench {
 
     /** Every process in the cgroup and below it, from the memory hierarchy (or the unified one). */
     private static List<Long> processesInCgroup(String cgroup) throws IOException {
-        Path memory = Path.of("/sys/fs/cgroup/memory");
-        Path dir = (Files.isDirectory(memory) ? memory : Path.of("/sys/fs/cgroup")).resolve(cgroup.substring(1));
         List<Long> pids = new ArrayList<>();
-        try (Stream<Path> dirs = Files.walk(dir)) {
+        try (Stream<Path> dirs = Files.walk(Pods.cgroupDir(cgroup))) {
             for (Path d : dirs.filter(Files::isDirectory).toList()) {
                 for (String line : Files.readAllLines(d.resolve("cgroup.procs"))) {
                     if (!line.isBlank()) pids.add(Long.parseLong(line.trim()));

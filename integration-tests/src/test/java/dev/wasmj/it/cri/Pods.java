@@ -128,6 +128,21 @@ final class Pods {
         return left;
     }
 
+    /** A cgroup's directory in the memory hierarchy (v1), or in the unified one where there is no memory hierarchy. */
+    static Path cgroupDir(String cgroup) {
+        Path memory = Path.of("/sys/fs/cgroup/memory");
+        return (Files.isDirectory(memory) ? memory : Path.of("/sys/fs/cgroup")).resolve(cgroup.substring(1));
+    }
+
+    /** The names of the cgroups like a waiting init's (wasmj-ready-*) directly below this one. */
+    static List<String> parkedBelow(String cgroup) throws IOException {
+        Path dir = cgroupDir(cgroup);
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> all = Files.list(dir)) {
+            return all.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> n.startsWith("wasmj-ready-")).toList();
+        }
+    }
+
     /** rmdir, retried for up to 2 s: an init killed with its shim at the fixture's close may still be exiting. */
     private static void deleteCgroup(Path dir) throws IOException {
         for (int attempt = 0; ; attempt++) {

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -136,13 +137,8 @@ final class InitStarter {
     private InitProcess claim(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
             LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
         PrestartedInit ready = claimed.init();
-        List<Path> mounts = new ArrayList<>();
-        String why = mountsToSend(ready, rootfs, plan, mounts);
-        if (why != null) {
-            debug.accept("create " + id + ": " + why + ": starting a fresh init");
-            claimed.discard();
-            return null;
-        }
+        List<Path> mounts = mountsToSendOrDiscard(id, claimed, rootfs, plan);
+        if (mounts == null) return null;
         // The fds first (the init acknowledges them, its rootfs attached); then its cgroup becomes the container's
         // and takes the limits; only then the plan, so that nothing of its set-up runs unlimited. Until the plan
         // went, nothing it did reaches beyond its own namespaces: a failure discards it and starts a fresh init;
@@ -169,19 +165,7 @@ final class InitStarter {
             // are written already and it is in place before READY, so before anything of the workload can run.
             cgroups.finishAdoption(claimed.parking());
         } catch (IOException | RuntimeException e) {
-            debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
-                    + ": starting a fresh init");
-            claimed.discard(); // its process, its socket, and its cgroup unless the container's took it over
-            if (adopted) {
-                try {
-                    cgroups.destroy(); // the fresh init's start makes it again
-                } catch (IOException | RuntimeException ignored) {
-                    // made again (existing is fine) and removed with the container
-                }
-            }
-            // Once it had its plan its set-up may have run the container's createContainer hooks: no second init.
-            if (planSent) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-            return null;
+            return giveUp(id, claimed, cgroups, adopted, planSent, e);
         }
         created.run();
         debug.accept("create " + id + ": claimed the init pre-started " + ready.ageMillis() + " ms ago (pid " + ready.pid()
@@ -202,13 +186,8 @@ final class InitStarter {
     private InitProcess claimMoving(String id, InitPool.ReadyInit claimed, Spec spec, Path rootfs, InitPlan plan,
             LaunchOptions options, CgroupManager cgroups, Runnable created) throws IOException {
         PrestartedInit ready = claimed.init();
-        List<Path> mounts = new ArrayList<>();
-        String why = mountsToSend(ready, rootfs, plan, mounts);
-        if (why != null) {
-            debug.accept("create " + id + ": " + why + ": starting a fresh init");
-            claimed.discard();
-            return null;
-        }
+        List<Path> mounts = mountsToSendOrDiscard(id, claimed, rootfs, plan);
+        if (mounts == null) return null;
         InitProcess init = null;
         boolean made = false;
         boolean planSent = false;
@@ -225,18 +204,7 @@ final class InitStarter {
             init.channel().sendPlan(plan);
             planSent = true;
         } catch (IOException | RuntimeException e) {
-            debug.accept("create " + id + ": the pre-started init (pid " + ready.pid() + ") cannot serve: " + e.getMessage()
-                    + ": starting a fresh init");
-            claimed.discard(); // killed and reaped first, so that the sandbox's cgroup can go
-            if (made) {
-                try {
-                    cgroups.destroy();
-                } catch (IOException | RuntimeException ignored) {
-                    // made again (existing is fine) and removed with the container
-                }
-            }
-            if (planSent) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-            return null;
+            return giveUp(id, claimed, cgroups, made, planSent, e);
         }
         try {
             claimed.parking().destroy(); // empty now
@@ -251,6 +219,38 @@ final class InitStarter {
         return init;
     }
 
+    /** The mounts to send with the claim ({@link #mountsToSend}), or null, with the init discarded, when it cannot serve. */
+    private List<Path> mountsToSendOrDiscard(String id, InitPool.ReadyInit claimed, Path rootfs, InitPlan plan) {
+        List<Path> mounts = new ArrayList<>();
+        String why = mountsToSend(claimed.init(), rootfs, plan, mounts);
+        if (why == null) return mounts;
+        debug.accept("create " + id + ": " + why + ": starting a fresh init");
+        claimed.discard();
+        return null;
+    }
+
+    /**
+     * A claim that failed: the init discarded (killed and reaped first, its socket closed, the cgroup it waited in
+     * removed unless the container's took it over), then the container's cgroup if the claim made it (the fresh
+     * init's start makes it again). Null, for a fresh init, while the plan had not gone; after, the failure itself:
+     * its set-up may have run the container's createContainer hooks, so no second init.
+     */
+    private InitProcess giveUp(String id, InitPool.ReadyInit claimed, CgroupManager cgroups, boolean cgroupMade,
+            boolean planSent, Exception e) throws IOException {
+        debug.accept("create " + id + ": the pre-started init (pid " + claimed.init().pid() + ") cannot serve: " + e.getMessage()
+                + ": starting a fresh init");
+        claimed.discard();
+        if (cgroupMade) {
+            try {
+                cgroups.destroy();
+            } catch (IOException | RuntimeException ignored) {
+                // made again (existing is fine) and removed with the container
+            }
+        }
+        if (planSent) throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+        return null;
+    }
+
     /**
      * What the waiting init does not see as we do, of the container's rootfs and bind sources, into {@code send}:
      * each was mounted after it was born, where / does not pass mounts on to its mount namespace, and a copy of its
@@ -258,9 +258,13 @@ final class InitStarter {
      * cannot serve instead, when a bind source differs otherwise (a file or directory below a later mount).
      */
     private static String mountsToSend(PrestartedInit ready, Path rootfs, InitPlan plan, List<Path> send) {
-        if (ready.cannotSee(List.of(rootfs)) != null) send.add(rootfs);
-        for (Path source : bindSources(plan)) {
-            String why = ready.cannotSee(List.of(source));
+        List<Path> sources = bindSources(plan);
+        List<Path> needed = new ArrayList<>(sources);
+        needed.add(0, rootfs);
+        Map<Path, String> unseen = ready.unseen(needed);
+        if (unseen.containsKey(rootfs)) send.add(rootfs);
+        for (Path source : sources) {
+            String why = unseen.get(source);
             if (why == null || send.contains(source)) continue;
             if (!PrestartedInit.isMountPointHere(source) || source.toString().contains("|")) return why;
             // one tree attached over another's path (or over /) would hide it, or never be seen

@@ -57,11 +57,14 @@ public final class PrestartedInit {
     }
 
     /**
-     * Why it cannot serve a container whose set-up needs these paths, or null: a mount made after it was born in a
-     * mount namespace that does not pass mounts on to its (a private one) is not in its view. Each path is compared
-     * by device and inode, seen through its root, and so are the mount points below it (an rbind takes those too).
+     * The paths, of those a container's set-up needs, that it does not see as we do, each with why (in the order
+     * given; empty when it sees them all): a mount made after it was born in a mount namespace that does not pass
+     * mounts on to its (a private one) is not in its view. Each path is compared by device and inode, seen through
+     * its root, and so are the mount points below it (an rbind takes those too); the two mountinfo files are read
+     * once for all of them.
      */
-    public String cannotSee(List<Path> paths) {
+    public Map<Path, String> unseen(List<Path> paths) {
+        Map<Path, String> unseen = new java.util.LinkedHashMap<>();
         List<String> ours = null;
         List<String> its = null;
         for (Path path : paths) {
@@ -69,7 +72,8 @@ public final class PrestartedInit {
             Object ourIdentity = identity(abs);
             if (ourIdentity == null) continue; // missing here too: the set-up reports that as it would anyway
             if (!ourIdentity.equals(identity(Path.of("/proc/" + pid + "/root" + abs)))) {
-                return abs + " is not what the pre-started init (pid " + pid + ") sees there";
+                unseen.put(path, abs + " is not what the pre-started init (pid " + pid + ") sees there");
+                continue;
             }
             if (ours == null) {
                 ours = mountPoints(Path.of("/proc/self/mountinfo"));
@@ -78,9 +82,9 @@ public final class PrestartedInit {
             String below = abs.toString().endsWith("/") ? abs.toString() : abs + "/";
             List<String> ourBelow = ours.stream().filter(m -> m.startsWith(below)).sorted().toList();
             List<String> itsBelow = its.stream().filter(m -> m.startsWith(below)).sorted().toList();
-            if (!ourBelow.equals(itsBelow)) return "the mounts below " + abs + " are not what the pre-started init (pid " + pid + ") sees";
+            if (!ourBelow.equals(itsBelow)) unseen.put(path, "the mounts below " + abs + " are not what the pre-started init (pid " + pid + ") sees");
         }
-        return null;
+        return unseen;
     }
 
     /** Whether the path is a mount point in this process's mount namespace (so a copy of its mount can be sent). */
