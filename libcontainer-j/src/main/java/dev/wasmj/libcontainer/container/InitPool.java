@@ -170,7 +170,7 @@ public final class InitPool implements AutoCloseable {
     public void refill(LaunchProfile profile) {
         ReadyInit evicted = null;
         synchronized (this) {
-            if (closed || !enabled() || starting.contains(profile)) return;
+            if (closed || !keepsInitsFor(profile) || starting.contains(profile)) return;
             if (waiting.keySet().stream().anyMatch(i -> i.profile().equals(profile))) return;
             if (!profile.joined().isEmpty()) {
                 String pod = podOf(profile);
@@ -179,8 +179,6 @@ public final class InitPool implements AutoCloseable {
                 // one per pod: a container of another kind (another heap size) replaces the pod's waiting one
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joinsAnyOf(pods.get(pod))).findFirst().orElse(null);
                 if (evicted != null) waiting.remove(evicted);
-            } else if (capacity == 0) {
-                return;
             } else if (waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).count()
                     + starting.stream().filter(p -> p.joined().isEmpty()).count() >= capacity) {
                 evicted = waiting.keySet().stream().filter(i -> i.profile().joined().isEmpty()).findFirst().orElse(null);
