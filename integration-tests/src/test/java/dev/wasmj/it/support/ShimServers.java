@@ -47,7 +47,21 @@ public final class ShimServers {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        // A server's child in the middle of its spawn (an init JVM, before its execve closes them) shares the
+        // server's fds and is still its java: not a second server.
+        for (List<Long> pids : servers.values()) pids.removeIf(pid -> pids.contains(parentOf(pid)));
         return servers;
+    }
+
+    private static long parentOf(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("PPid:")) return Long.parseLong(line.substring(5).trim());
+            }
+        } catch (IOException | RuntimeException gone) {
+            // exited meanwhile: no parent to tell
+        }
+        return -1;
     }
 
     /**
