@@ -5,7 +5,7 @@
 # pod's sandboxer (sandboxer = "shim"). One containerd of the benchmark's own (temp dirs, never the system's).
 # Then CreateContainer, StartContainer and ContainerStats of a sleeping container, and ten in one pod (PSS per container).
 # Usage: sudo benchmarks/pods.sh [pods per handler] [suite]   suite: bookworm (1.6, default), trixie (1.7), sid (2.1)
-# Needs a build (mvn -DskipTests install).
+# Needs a build (mvn -DskipTests install). WASMJ_BENCH_HOLD=<s> keeps each ten-container pod that long before it goes (to read smaps).
 set -euo pipefail
 rounds=${1:-10}
 suite=${2:-bookworm}
@@ -18,5 +18,5 @@ cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
 mvn -B -q -o dependency:build-classpath -pl integration-tests -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null
 cd integration-tests   # the fixtures find the test programs' sources from the module's directory
-java ${WASMJ_BENCH_LOG:+-Dwasmj.bench.log=$WASMJ_BENCH_LOG} -Dwasmj.containerd.dir="$dir" -Dwasmj.wasmtime.dist="$here/engine-wasmtime/target/dist" \
+java ${WASMJ_BENCH_LOG:+-Dwasmj.bench.log=$WASMJ_BENCH_LOG} ${WASMJ_BENCH_HOLD:+-Dwasmj.bench.hold=$WASMJ_BENCH_HOLD} -Dwasmj.containerd.dir="$dir" -Dwasmj.wasmtime.dist="$here/engine-wasmtime/target/dist" \
   -cp "target/test-classes:$(cat "$cp_file")" dev.wasmj.it.cri.PodBench "$rounds"

@@ -29,6 +29,10 @@ public final class WasmtimeShimMain {
         if (cacheDir != null && !cacheDir.isEmpty()) {
             config.initJvmOption("-D" + WasmtimeEngine.CACHE_DIR_PROPERTY + "=" + cacheDir);
         }
+        // The operator's own, last so that they win (as WASMJ_SHIM_JAVA_OPTS for the server).
+        for (String option : env.getOrDefault("WASMJ_INIT_JAVA_OPTS", "").trim().split("\\s+")) {
+            if (!option.isEmpty()) config.initJvmOption(option);
+        }
         return config.build();
     }
 

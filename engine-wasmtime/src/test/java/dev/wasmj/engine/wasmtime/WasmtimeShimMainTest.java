@@ -15,4 +15,11 @@ class WasmtimeShimMainTest {
         assertEquals(List.of("-Xint", "-D" + WasmtimeEngine.CACHE_DIR_PROPERTY + "=/var/cache/x"),
                 WasmtimeShimMain.config(Map.of("WASMJ_CDS_DIR", "/var/cache/x")).initJvmOptions());
     }
+
+    @Test
+    void theOperatorsInitJvmOptionsComeLastSoThatTheyWin() {
+        assertEquals(List.of("-Xint", "-Xmx20m", "-XX:+UseSerialGC"),
+                WasmtimeShimMain.config(Map.of("WASMJ_INIT_JAVA_OPTS", " -Xmx20m  -XX:+UseSerialGC ")).initJvmOptions());
+        assertEquals(List.of("-Xint"), WasmtimeShimMain.config(Map.of("WASMJ_INIT_JAVA_OPTS", "  ")).initJvmOptions());
+    }
 }

@@ -527,6 +527,7 @@ public final class Containerd implements AutoCloseable {
         }
         if (isRunning()) removeTasksAndContainers(problems);
         stopContainerd(problems);
+        awaitArchiveTraining();
         killShims(problems);
         unmountAll(problems);
         removeNamespaceCgroups();
@@ -579,6 +580,23 @@ public final class Containerd implements AutoCloseable {
         if (waitForExit(Duration.ofSeconds(10))) return;
         p.destroyForcibly();
         if (!waitForExit(Duration.ofSeconds(10))) problems.add("containerd " + p.pid() + " survived SIGKILL");
+    }
+
+    /**
+     * A shim server that trains the node's class-data archive writes it when it exits, which it does on its own
+     * once containerd's socket is gone (within its tick): killed first, it would leave the next containerd of this
+     * build (the next test, a benchmark's measured run) a training server again, and its temporary file behind.
+     */
+    private void awaitArchiveTraining() {
+        Map<Long, Long> parents = processParents();
+        List<Long> training = new ArrayList<>();
+        shimProcesses().forEach((pid, argv) -> {
+            if (!argv.contains("-XX:ArchiveClassesAtExit=")) return;
+            training.add(pid);
+            training.add(parents.getOrDefault(pid, pid)); // the launcher, which moves the archive into place
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (training.stream().anyMatch(Containerd::isLive) && System.nanoTime() < deadline) Ctr.sleep(50);
     }
 
     /**

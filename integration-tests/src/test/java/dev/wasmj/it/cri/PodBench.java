@@ -43,7 +43,13 @@ public final class PodBench {
         if (Containerd.MAJOR >= 2) handlers.add(CriFixture.SANDBOX_HANDLER);
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
         handlers.forEach(h -> samples.put(h, new ArrayList<>()));
-        Map<String, Double> perContainerKib = new LinkedHashMap<>();
+        Map<String, TenInAPod> perContainerKib = new LinkedHashMap<>();
+        // A node that has run a pod before: the first server of a build trains the class-data archive and writes
+        // it when it exits (at the close of this containerd), so that the measured node's servers use it.
+        try (CriFixture warm = CriFixture.start(Files.createDirectories(tmp.resolve("warm")), "16")) {
+            wasmImage = dev.wasmj.it.wasm.WasmFixture.probeImage(warm.ctr(), tmp.resolve("warm"));
+            once(warm.cri(), tmp, CriFixture.HANDLER, "train");
+        }
         try (CriFixture node = CriFixture.start(tmp, "16")) { // shared servers, the default
             CriClient cri = node.cri();
             wasmImage = dev.wasmj.it.wasm.WasmFixture.probeImage(node.ctr(), tmp);
@@ -74,23 +80,25 @@ public final class PodBench {
             System.out.printf("%-18s %11.1f ms %7.2fx %16.1f %7.2fx %14.2f MiB%n", h, ms, ms / baseMs, kib / 1024, kib / baseKib,
                     holder / 1024);
         }
-        System.out.printf("%n%-18s %16s %8s %16s %8s %16s %8s %18s %8s%n", "handler", "CreateContainer", "ratio",
-                "StartContainer", "ratio", "ContainerStats", "ratio", "PSS per container", "ratio");
+        System.out.printf("%n%-18s %16s %8s %16s %8s %16s %8s %18s %8s %18s %8s%n", "handler", "CreateContainer", "ratio",
+                "StartContainer", "ratio", "ContainerStats", "ratio", "PSS per container", "ratio", "after 35 s", "ratio");
         double baseCreate = median(samples.get("runc").stream().map(Sample::createMs).toList());
         double baseStart = median(samples.get("runc").stream().map(Sample::startMs).toList());
         double baseStats = median(samples.get("runc").stream().map(Sample::statsMs).toList());
-        double basePer = perContainerKib.get("runc");
+        TenInAPod basePer = perContainerKib.get("runc");
         for (String h : handlers) {
             double create = median(samples.get(h).stream().map(Sample::createMs).toList());
             double start = median(samples.get(h).stream().map(Sample::startMs).toList());
             double stats = median(samples.get(h).stream().map(Sample::statsMs).toList());
-            double per = perContainerKib.get(h);
-            System.out.printf("%-18s %13.1f ms %7.2fx %13.1f ms %7.2fx %13.1f ms %7.2fx %14.1f MiB %7.2fx%n", h, create,
-                    create / baseCreate, start, start / baseStart, stats, stats / baseStats, per / 1024, per / basePer);
+            TenInAPod per = perContainerKib.get(h);
+            System.out.printf("%-18s %13.1f ms %7.2fx %13.1f ms %7.2fx %13.1f ms %7.2fx %14.1f MiB %7.2fx %14.1f MiB %7.2fx%n", h,
+                    create, create / baseCreate, start, start / baseStart, stats, stats / baseStats, per.soonKib() / 1024,
+                    per.soonKib() / basePer.soonKib(), per.settledKib() / 1024, per.settledKib() / basePer.settledKib());
         }
         System.out.println("(containers: busybox sleep for runc, the Wasm probe's sleep for ours; PSS per container: ten in one"
                 + " pod, the pod's shim and every process in the pod's cgroup (holder, containers, an init waiting for the"
-                + " pod's next container) together, divided by ten)");
+                + " pod's next container) together, divided by ten; 3 s after the last start, and again 35 s later, once"
+                + " the init waiting for the pod's next container has ended and the server has given back what its malloc freed)");
     }
 
     /** The long-running container of a pod of this handler: busybox sleep for runc, the Wasm probe for ours. */
@@ -99,8 +107,11 @@ public final class PodBench {
                 : Pods.container(name, wasmImage, "sleep");
     }
 
+    /** PSS per container of a pod of ten, 3 s after its last start and 35 s later. */
+    record TenInAPod(double soonKib, double settledKib) {}
+
     /** One pod of the handler with ten sleeping containers: the PSS of its processes, per container. */
-    private static double tenInOnePod(CriClient cri, Path tmp, String handler) throws IOException {
+    private static TenInAPod tenInOnePod(CriClient cri, Path tmp, String handler) throws IOException {
         String name = "ten-" + handler;
         PodSandboxConfig pod = Pods.config(name, tmp.resolve("logs").resolve(name), NamespaceMode.CONTAINER);
         String before = Pods.handler;
@@ -114,20 +125,28 @@ public final class PodBench {
                 cri.startContainer(id);
                 Pods.awaitState(cri, id, dev.wasmj.it.cri.proto.ContainerState.CONTAINER_RUNNING, java.time.Duration.ofSeconds(30));
             }
-            sleepQuietly(3000); // settled: every start's work done
-            // The shim, and every process in the pod's cgroup: the holder, the containers' processes, and an init
-            // that waits there for the pod's next container (ours).
-            java.util.Set<Long> pids = new java.util.TreeSet<>(processesInCgroup(Pods.CGROUP_ROOT + "/" + name));
-            pids.add(holder);
-            pids.add(shim);
-            long total = 0;
-            for (long pid : pids) total += pssKib(pid);
+            sleepQuietly(3000); // every start's work done
+            long soon = podPssKib(name, holder, shim);
+            sleepQuietly(35_000); // the init waiting for the pod's next container ends 30 s after the last create
+            long settled = podPssKib(name, holder, shim);
+            // To look at the pod's processes (smaps) by hand before they go: -Dwasmj.bench.hold=<seconds>
+            sleepQuietly(Long.getLong("wasmj.bench.hold", 0) * 1000);
             cri.stopPodSandbox(podId);
             cri.removePodSandbox(podId);
-            return total / 10.0;
+            return new TenInAPod(soon / 10.0, settled / 10.0);
         } finally {
             Pods.handler = before;
         }
+    }
+
+    /** The shim's PSS and every process's in the pod's cgroup: the holder, the containers', an init waiting there (ours). */
+    private static long podPssKib(String pod, long holder, long shim) throws IOException {
+        java.util.Set<Long> pids = new java.util.TreeSet<>(processesInCgroup(Pods.CGROUP_ROOT + "/" + pod));
+        pids.add(holder);
+        pids.add(shim);
+        long total = 0;
+        for (long pid : pids) total += pssKib(pid);
+        return total;
     }
 
     private static void sleepQuietly(long millis) {

@@ -25,7 +25,14 @@ import java.util.zip.CRC32C;
  * instead of parsing and verifying them (measured in docs/performance.md). An archive is only valid for
  * one JDK, one class path (jars with their size and time) and one set of JVM options, so it is keyed by
  * all of them (except sizes and properties, see {@link #keyedOptions}) and made once by a training run
- * ({@link InitMain#TRAIN}); making one removes all but the {@value #KEEP} newest. Archives live in
+ * ({@link InitMain#TRAIN}) that lists the classes it loads, then a dump of those; making one removes all but
+ * the {@value #KEEP} newest.
+ *
+ * <p>The archive is static and whole (the JDK's classes the init uses and its own), not a layer on top of
+ * the JDK's default archive: each JVM writes to the read-write part of every archived class it loads (its
+ * mirror, its methods' entry points), which makes those pages private. The default archive's 4.4 MiB
+ * read-write part holds ~1,300 classes of which an init loads about half, spread over most pages; an
+ * archive of only the init's classes has them on fewer pages (docs/performance.md). Archives live in
  * {@code /var/cache/libcontainer-j} (or {@code -Dwasmj.cds.dir}); when that is not writable, or the class
  * path holds a directory (a build's classes), the init simply runs without one.
  */
@@ -80,24 +87,55 @@ final class InitJvmArchive {
     }
 
     /**
-     * Runs {@code InitMain --train executor}: it loads the init's classes and goes through the executor's
-     * own training ({@link dev.wasmj.libcontainer.workload.Executor#train}), and the JVM dumps what it
-     * loaded, lambdas included, when it exits.
+     * Runs {@code InitMain --train executor}, which loads the init's classes and goes through the executor's
+     * own training ({@link dev.wasmj.libcontainer.workload.Executor#train}) while the JVM lists the classes it
+     * loaded, lambdas included; then a second JVM, with the same options, dumps those classes into the archive.
      */
     private boolean train(String java, List<String> jvmOptions, List<Path> classpath, String executor, Path archive)
             throws IOException {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "init-", ".jsa.tmp");
+        Path classList = Path.of(tmp + ".classlist");
         Files.delete(tmp); // the JVM creates it
+        try {
+            List<String> training = jvm(jvmOptions, "-XX:DumpLoadedClassList=" + classList);
+            training.add("-cp");
+            training.add(join(classpath));
+            training.add(InitMain.class.getName());
+            training.add(InitMain.TRAIN);
+            training.add(executor);
+            if (!runs(java, training) || !Files.isRegularFile(classList)) return false;
+            List<String> dump = jvm(jvmOptions, "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
+                    "-XX:SharedArchiveFile=" + tmp);
+            dump.add("-cp");
+            dump.add(join(classpath));
+            if (!runs(java, dump) || !Files.isRegularFile(tmp)) return false;
+            try {
+                Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(classList);
+        }
+        pruneOld(dir, "init-", KEEP);
+        return true;
+    }
+
+    /** The init's options without its -Xshare (the dump sets its own), then {@code extra}. */
+    private static List<String> jvm(List<String> jvmOptions, String... extra) {
         List<String> argv = new ArrayList<>();
         argv.add("java");
-        argv.addAll(jvmOptions);
-        argv.add("-XX:ArchiveClassesAtExit=" + tmp);
-        argv.add("-cp");
-        argv.add(join(classpath));
-        argv.add(InitMain.class.getName());
-        argv.add(InitMain.TRAIN);
-        argv.add(executor);
+        for (String o : jvmOptions) {
+            if (!o.startsWith("-Xshare:")) argv.add(o);
+        }
+        argv.addAll(List.of(extra));
+        return argv;
+    }
+
+    /** Runs one JVM of the training, output discarded; whether it exited 0 within {@link #TRAINING_TIMEOUT_MILLIS}. */
+    private boolean runs(String java, List<String> argv) {
         int devNull = sys.open("/dev/null", OpenFlags.RDWR, 0);
         int pid;
         try {
@@ -107,17 +145,7 @@ final class InitJvmArchive {
         }
         // Bounded: this container starts without an archive rather than wait on a stuck training run.
         WaitStatus status = sys.waitpidOrKill(pid, TRAINING_TIMEOUT_MILLIS);
-        if (status == null || status.toExitStatus() != 0 || !Files.isRegularFile(tmp)) {
-            Files.deleteIfExists(tmp);
-            return false;
-        }
-        try {
-            Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, archive, StandardCopyOption.REPLACE_EXISTING);
-        }
-        pruneOld(dir, "init-", KEEP);
-        return true;
+        return status != null && status.toExitStatus() == 0;
     }
 
     /**

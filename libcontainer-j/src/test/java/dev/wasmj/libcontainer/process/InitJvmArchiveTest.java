@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.wasmj.libcontainer.init.InitMain;
 import dev.wasmj.libcontainer.syscall.RecordingSyscalls;
+import dev.wasmj.libcontainer.syscall.SpawnRequest;
+import dev.wasmj.libcontainer.syscall.Syscalls;
 import dev.wasmj.libcontainer.workload.NativeExecutor;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,15 +53,53 @@ class InitJvmArchiveTest {
     void theTrainingRunTrainsTheExecutorWithTheWorkloadsOptions() throws Exception {
         RecordingSyscalls sys = new RecordingSyscalls();
         Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
-        List<String> options = List.of("-XX:+UseSerialGC", "-Xmx24m", "-Dwasmj.engine=a.B");
-        // The fake training run makes no archive: the container then starts without one.
-        assertEquals(java.util.Optional.empty(), new InitJvmArchive(sys, dir.resolve("cds"))
+        List<String> options = List.of("-XX:+UseSerialGC", "-Xshare:auto", "-Xmx24m", "-Dwasmj.engine=a.B");
+        // The fake training run lists no classes: no dump follows, and the container starts without an archive.
+        assertEquals(Optional.empty(), new InitJvmArchive(sys, dir.resolve("cds"))
                 .option(InitLauncher.javaExecutable(), options, List.of(jar), "a.Executor"));
         List<String> spawns = sys.callsStartingWith("spawn");
         assertEquals(1, spawns.size(), sys.calls().toString());
         String argv = spawns.get(0);
-        assertTrue(argv.contains("-XX:+UseSerialGC, -Xmx24m, -Dwasmj.engine=a.B, -XX:ArchiveClassesAtExit="), argv);
+        assertTrue(argv.contains("-XX:+UseSerialGC, -Xmx24m, -Dwasmj.engine=a.B, -XX:DumpLoadedClassList="), argv);
         assertTrue(argv.contains(InitMain.class.getName() + ", " + InitMain.TRAIN + ", a.Executor]"), argv);
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            assertEquals(List.of(), files.filter(f -> !f.toString().endsWith(".failed")).toList(), "nothing half-made is left");
+        }
+    }
+
+    @Test
+    void theClassesTheTrainingListedAreDumpedIntoOneWholeArchive() throws Exception {
+        RecordingSyscalls recorder = new RecordingSyscalls();
+        // A spawn that does what each JVM would: the training writes its class list, the dump its archive.
+        Syscalls sys = (Syscalls) Proxy.newProxyInstance(Syscalls.class.getClassLoader(), new Class<?>[] {Syscalls.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("spawn")) {
+                        for (String a : ((SpawnRequest) args[0]).argv()) {
+                            if (a.startsWith("-XX:DumpLoadedClassList=")) Files.writeString(Path.of(a.substring(24)), "java/lang/Object id: 0\n");
+                            if (a.startsWith("-XX:SharedArchiveFile=")) Files.writeString(Path.of(a.substring(22)), "an archive");
+                        }
+                    }
+                    try {
+                        return method.invoke(recorder, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Path jar = Files.writeString(dir.resolve("init.jar"), "a jar");
+        Optional<String> option = new InitJvmArchive(sys, dir.resolve("cds"))
+                .option(InitLauncher.javaExecutable(), List.of("-XX:+UseSerialGC", "-Xshare:auto", "-Xmx24m"), List.of(jar), "a.Executor");
+
+        List<String> spawns = recorder.callsStartingWith("spawn");
+        assertEquals(2, spawns.size(), recorder.calls().toString());
+        String dump = spawns.get(1);
+        assertTrue(dump.contains("-XX:+UseSerialGC, -Xmx24m, -Xshare:dump, -XX:SharedClassListFile="), dump);
+        assertTrue(dump.endsWith("-cp, " + jar + "])"), "a dump runs no main class: " + dump);
+        assertTrue(option.isPresent(), "the container uses the archive");
+        Path archive = Path.of(option.get().substring("-XX:SharedArchiveFile=".length()));
+        assertEquals("an archive", Files.readString(archive));
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            assertEquals(List.of(archive), files.toList(), "the class list and the temporary archive are gone");
+        }
     }
 
     @Test

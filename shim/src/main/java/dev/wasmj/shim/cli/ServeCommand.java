@@ -101,8 +101,9 @@ final class ServeCommand {
                 exit.await();
                 residency.stop();
                 initPool.close();
-                // Let the Shutdown reply and the last events go out before the socket closes.
-                events.flush(Duration.ofSeconds(5));
+                // Let the Shutdown reply and the last events go out before the socket closes (not to a containerd
+                // that is gone: they would only wait out the timeout, and a training server's archive with them).
+                if (!residency.containerdGone) events.flush(Duration.ofSeconds(5));
                 Thread.sleep(50);
                 groups.unlinkAll();
             }
@@ -124,6 +125,8 @@ final class ServeCommand {
         private Thread ticker;
         private final InitPool initPool;
         private long emptySince = -1;
+        /** Whether this server's containerd was gone (its socket removed) at the last tick. */
+        volatile boolean containerdGone;
 
         Residency(ServerGroups groups, CountDownLatch exit, InitPool initPool) {
             this.groups = groups;
@@ -190,11 +193,11 @@ final class ServeCommand {
             if (exit.getCount() == 0) return;
             // On Shutdown only a start answered in the last moment keeps a group without a container (its Create
             // is on the way); else a group gets the grace of ServerGroups. (Shutdown with "now" while containers
-            // are here ends nothing: they may be other pods'.)
-            boolean empty = groups.sweep(shutdown ? Duration.ofSeconds(2) : ServerGroups.GRACE);
+            // are here ends nothing: they may be other pods'.) Once containerd is gone no Create will come.
+            containerdGone = !args.address().isEmpty() && !Files.exists(Path.of(args.address()));
+            boolean empty = groups.sweep(containerdGone ? Duration.ZERO : shutdown ? Duration.ofSeconds(2) : ServerGroups.GRACE);
             listen(); // again, if it may now: room again, or the server that listened is gone
             boolean waiting = listener != null && listener.isOpen();
-            boolean containerdGone = !args.address().isEmpty() && !Files.exists(Path.of(args.address()));
             if (containerdGone && initPool.size() > 0) {
                 log.info("containerd is gone: the pre-started inits end"); // its containers stay, as a shim's do
                 initPool.drain();
@@ -208,7 +211,7 @@ final class ServeCommand {
             if (waiting && !containerdGone && now - emptySince < idle.toNanos()) return;
             if (waiting) {
                 listener.close(); // no start reaches this server from now on ...
-                if (!groups.sweep(Duration.ofSeconds(2))) return; // ... but one may have just been answered
+                if (!groups.sweep(containerdGone ? Duration.ZERO : Duration.ofSeconds(2))) return; // ... but one may have just been answered
             }
             log.info(waiting ? (containerdGone ? "containerd is gone: exiting" : "no container for " + idle.toSeconds() + " s: exiting")
                     : "no container left: exiting");
