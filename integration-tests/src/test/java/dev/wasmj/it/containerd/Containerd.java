@@ -588,12 +588,16 @@ public final class Containerd implements AutoCloseable {
      * build (the next test, a benchmark's measured run) a training server again, and its temporary file behind.
      */
     private void awaitArchiveTraining() {
+        if (Files.exists(address())) return; // containerd did not stop cleanly: the server cannot tell it is gone
         Map<Long, Long> parents = processParents();
         List<Long> training = new ArrayList<>();
         shimProcesses().forEach((pid, argv) -> {
             if (!argv.contains("-XX:ArchiveClassesAtExit=")) return;
             training.add(pid);
-            training.add(parents.getOrDefault(pid, pid)); // the launcher, which moves the archive into place
+            long launcher = parents.getOrDefault(pid, pid); // which moves the archive into place, unless reparented
+            if (processes().getOrDefault(launcher, List.of()).stream().anyMatch(a -> a.endsWith("containerd-shim-wasmtime-v1"))) {
+                training.add(launcher);
+            }
         });
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (training.stream().anyMatch(Containerd::isLive) && System.nanoTime() < deadline) Ctr.sleep(50);

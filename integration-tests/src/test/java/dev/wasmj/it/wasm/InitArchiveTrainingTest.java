@@ -37,7 +37,7 @@ class InitArchiveTrainingTest {
         Run training = java(true, "-XX:DumpLoadedClassList=" + classList);
         assertEquals(0, training.exit(), training.output());
         assertEquals(trainingDirsBefore, trainingDirs(), "the training's module and its directory are removed");
-        Run dump = java(false, "-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive);
+        Run dump = java(false, "-XX:+UseG1GC", "-Xshare:dump", "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + archive);
         assertEquals(0, dump.exit(), dump.output());
         assertTrue(Files.size(archive) > 0, "an archive was dumped");
 
@@ -65,6 +65,7 @@ class InitArchiveTrainingTest {
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xlog:cds=off",
                 "-D" + EngineExecutor.ENGINE_PROPERTY + "=" + WASMTIME_ENGINE,
                 "-Dwasmj.wasmtime.cacheDir=" + tmp.resolve("cache"), "-Dwasmj.native.dir=" + lib));
+        if (List.of(options).contains("-XX:+UseG1GC")) cmd.remove("-XX:+UseSerialGC"); // the dump's collector, as the runtime's
         cmd.addAll(List.of(options));
         cmd.addAll(List.of("-cp", classpath));
         if (train) cmd.addAll(List.of(InitMain.class.getName(), InitMain.TRAIN, EngineExecutor.class.getName()));

@@ -94,6 +94,7 @@ final class InitJvmArchive {
     private boolean train(String java, List<String> jvmOptions, List<Path> classpath, String executor, Path archive)
             throws IOException {
         Files.createDirectories(dir);
+        removeAbandoned(dir);
         Path tmp = Files.createTempFile(dir, "init-", ".jsa.tmp");
         Path classList = Path.of(tmp + ".classlist");
         Files.delete(tmp); // the JVM creates it
@@ -105,8 +106,10 @@ final class InitJvmArchive {
             training.add(InitMain.TRAIN);
             training.add(executor);
             if (!runs(java, training) || !Files.isRegularFile(classList)) return false;
-            List<String> dump = jvm(jvmOptions, "-Xshare:dump", "-XX:SharedClassListFile=" + classList,
-                    "-XX:SharedArchiveFile=" + tmp);
+            // Dumped by G1, whatever the init's collector: JDK 18-24 archive heap objects (the module graph, class
+            // mirrors) only from G1, and their Serial loads them; JDK 17's Serial ignores them, as before.
+            List<String> dump = jvm(withoutCollector(jvmOptions), "-XX:+UseG1GC", "-Xshare:dump",
+                    "-XX:SharedClassListFile=" + classList, "-XX:SharedArchiveFile=" + tmp);
             dump.add("-cp");
             dump.add(join(classpath));
             if (!runs(java, dump) || !Files.isRegularFile(tmp)) return false;
@@ -121,6 +124,31 @@ final class InitJvmArchive {
         }
         pruneOld(dir, "init-", KEEP);
         return true;
+    }
+
+    /**
+     * Removes what trainings left that are older than two of their steps' timeouts: a server killed while it
+     * trained leaves its temporary archive and class list (no training of a live server is that old).
+     */
+    static void removeAbandoned(Path dir) {
+        long before = System.currentTimeMillis() - 2 * TRAINING_TIMEOUT_MILLIS - 60_000;
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("init-")
+                    && f.getFileName().toString().contains(".jsa.tmp")).toList()) {
+                if (Files.getLastModifiedTime(f).toMillis() < before) Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // a cache that cannot be tidied still works
+        }
+    }
+
+    /** The options without a choice of garbage collector: a second one would stop the JVM at its start. */
+    private static List<String> withoutCollector(List<String> jvmOptions) {
+        List<String> out = new ArrayList<>();
+        for (String o : jvmOptions) {
+            if (!(o.startsWith("-XX:+Use") && o.endsWith("GC"))) out.add(o);
+        }
+        return out;
     }
 
     /** The init's options without its -Xshare (the dump sets its own), then {@code extra}. */

@@ -39,8 +39,9 @@ public final class InitLauncher {
             // them by default, which writes every page and makes the ~10 MiB they hold private to each JVM
             // instead of shared by all (docs/performance.md, docs/security.md).
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
-            // Its messages go to the log (stderr), none of CDS's: JDK 24+ reports --enable-native-access as
-            // a mismatch with its base archive, and carries on.
+            // Its messages go to the log (stderr), none of CDS's: JDK 24+ reports --enable-native-access as a
+            // mismatch with the JDK's own archive (an init's before its archive exists, a training run's), and
+            // carries on.
             "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xlog:cds*=off:stderr");
 
     /** The nice value of a pre-started init until its claim ({@link PrestartedInit#handOver}). */

@@ -92,7 +92,8 @@ class InitJvmArchiveTest {
         List<String> spawns = recorder.callsStartingWith("spawn");
         assertEquals(2, spawns.size(), recorder.calls().toString());
         String dump = spawns.get(1);
-        assertTrue(dump.contains("-XX:+UseSerialGC, -Xmx24m, -Xshare:dump, -XX:SharedClassListFile="), dump);
+        assertTrue(dump.contains("[java, -Xmx24m, -XX:+UseG1GC, -Xshare:dump, -XX:SharedClassListFile="),
+                "dumped by G1 (heap objects for JDK 18-24), the init's own collector left out: " + dump);
         assertTrue(dump.endsWith("-cp, " + jar + "])"), "a dump runs no main class: " + dump);
         assertTrue(option.isPresent(), "the container uses the archive");
         Path archive = Path.of(option.get().substring("-XX:SharedArchiveFile=".length()));
@@ -100,6 +101,20 @@ class InitJvmArchiveTest {
         try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
             assertEquals(List.of(archive), files.toList(), "the class list and the temporary archive are gone");
         }
+    }
+
+    @Test
+    void whatAKilledTrainingLeftGoesWithTheNextTraining() throws Exception {
+        Path cds = Files.createDirectories(dir.resolve("cds"));
+        Path abandoned = Files.writeString(cds.resolve("init-1.jsa.tmp.classlist"), "java/lang/Object");
+        Files.setLastModifiedTime(abandoned, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Path running = Files.writeString(cds.resolve("init-2.jsa.tmp.classlist"), "java/lang/Object");
+        Path archive = Files.writeString(cds.resolve("init-3.jsa"), "an archive");
+        Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        InitJvmArchive.removeAbandoned(cds);
+        assertTrue(Files.notExists(abandoned), "an hour-old training's file goes");
+        assertTrue(Files.exists(running), "a training that may still run keeps its file");
+        assertTrue(Files.exists(archive), "archives are not temporaries");
     }
 
     @Test
