@@ -796,7 +796,7 @@ public final class Containerd implements AutoCloseable {
     }
 
     /** pid -> parent pid of every process. */
-    static Map<Long, Long> processParents() {
+    public static Map<Long, Long> processParents() {
         Map<Long, Long> out = new HashMap<>();
         try (Stream<Path> s = Files.list(Path.of("/proc"))) {
             s.filter(p -> isNumber(p.getFileName().toString())).forEach(p -> {

@@ -1,5 +1,7 @@
 package dev.wasmj.it.support;
 
+import dev.wasmj.it.containerd.Containerd;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,19 +51,9 @@ public final class ShimServers {
         }
         // A server's child in the middle of its spawn (an init JVM, before its execve closes them) shares the
         // server's fds and is still its java: not a second server.
-        for (List<Long> pids : servers.values()) pids.removeIf(pid -> pids.contains(parentOf(pid)));
+        Map<Long, Long> parents = Containerd.processParents();
+        for (List<Long> pids : servers.values()) pids.removeIf(pid -> pids.contains(parents.getOrDefault(pid, -1L)));
         return servers;
-    }
-
-    private static long parentOf(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("PPid:")) return Long.parseLong(line.substring(5).trim());
-            }
-        } catch (IOException | RuntimeException gone) {
-            // exited meanwhile: no parent to tell
-        }
-        return -1;
     }
 
     /**
